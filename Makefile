@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level convenience Makefile: everything is built by tools/kvm/Makefile,
+# exactly as it would be inside a kernel tree (make -C tools/kvm).
+
+KVM_DIR := tools/kvm
+
+.PHONY: all lkvm check check-unit check-lab install clean help kvmconfig bench
+
+all lkvm check check-unit check-lab install clean bench:
+	@$(MAKE) --no-print-directory -C $(KVM_DIR) $@
+
+kvmconfig:
+	@scripts/kvmconfig $(if $(TINY),--tiny) $(KSRC)
+
+help:
+	@echo 'lkvm: a native Linux KVM tool for kernel developers'
+	@echo
+	@echo 'Targets:'
+	@echo '  all (default) - build tools/kvm/lkvm'
+	@echo '  check         - build and run every test (unit, host-side and lab boots)'
+	@echo '  check-unit    - run the tests that need no guest kernel'
+	@echo '  check-lab     - run the tests that boot real kernels (nested lab if needed)'
+	@echo '  bench         - run the benchmarks (lkvm against QEMU, ratios)'
+	@echo '  install       - install lkvm (PREFIX=/usr/local, DESTDIR=)'
+	@echo '  kvmconfig     - make a kernel tree boot under lkvm (KSRC=tree, TINY=1)'
+	@echo '  clean         - remove build output'
+	@echo
+	@echo 'Variables: V=1 (full commands), O=dir (output directory), WERROR=1,'
+	@echo '           NO_LIBFDT=1 NO_LIBELF=1 NO_LIBDW=1 ... (turn features off)'

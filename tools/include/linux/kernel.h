@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOOLS_LINUX_KERNEL_H
+#define _TOOLS_LINUX_KERNEL_H
+
+#include <stddef.h>
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+#define container_of(ptr, type, member) ({				\
+	const __typeof__(((type *)0)->member) *__mptr = (ptr);		\
+	(type *)((char *)__mptr - offsetof(type, member)); })
+
+/* Fails to build when handed a pointer instead of an array. */
+#define __must_be_array(a)						\
+	(sizeof(char[1 - 2 * __builtin_types_compatible_p(__typeof__(a),	\
+						__typeof__(&(a)[0]))]) - 1)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]) + __must_be_array(a))
+
+#define min(x, y) ({				\
+	__typeof__(x) _min1 = (x);		\
+	__typeof__(y) _min2 = (y);		\
+	(void)(&_min1 == &_min2);		\
+	_min1 < _min2 ? _min1 : _min2; })
+
+#define max(x, y) ({				\
+	__typeof__(x) _max1 = (x);		\
+	__typeof__(y) _max2 = (y);		\
+	(void)(&_max1 == &_max2);		\
+	_max1 > _max2 ? _max1 : _max2; })
+
+#define min_t(type, x, y)	min((type)(x), (type)(y))
+#define max_t(type, x, y)	max((type)(x), (type)(y))
+#define clamp(val, lo, hi)	min(max(val, lo), hi)
+
+#define __round_mask(x, y)	((__typeof__(x))((y) - 1))
+#define round_up(x, y)		((((x) - 1) | __round_mask(x, y)) + 1)
+#define round_down(x, y)	((x) & ~__round_mask(x, y))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define ALIGN(x, a)		round_up(x, a)
+#define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
+
+#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), "BUILD_BUG_ON: " #cond)
+
+#define upper_32_bits(n)	((u32)(((n) >> 16) >> 16))
+#define lower_32_bits(n)	((u32)((n) & 0xffffffff))
+
+#endif /* _TOOLS_LINUX_KERNEL_H */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVM__KVM_CONFIG_H
+#define KVM__KVM_CONFIG_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#define LKVM_MAX_DISKS		16
+#define LKVM_MAX_9P_SHARES	16
+
+struct disk_image_params {
+	const char *filename;
+	bool readonly;
+	bool direct;		/* O_DIRECT on the host */
+};
+
+struct p9_share_params {
+	const char *host_dir;
+	const char *tag;
+	bool readonly;
+};
+
+/* Everything 'lkvm run' was asked for, after option parsing. */
+struct kvm_config {
+	u64 ram_size;			/* bytes */
+	int nrcpus;
+	const char *kernel_filename;
+	const char *initrd_filename;
+	const char *kernel_cmdline;	/* the user's -p, appended to ours */
+	const char *guest_name;
+	const char *console;		/* "serial" or "virtio" */
+	const char *hugetlbfs_path;
+	bool mergeable;
+
+	const char *virtio_transport;	/* "pci" (default), "pci-legacy", "mmio" */
+	int nr_disks;
+	struct disk_image_params disks[LKVM_MAX_DISKS];
+	bool virtio_rng;
+	int nr_9p_shares;
+	struct p9_share_params shares[LKVM_MAX_9P_SHARES];
+};
+
+#endif /* KVM__KVM_CONFIG_H */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVM__KVM_CPU_H
+#define KVM__KVM_CPU_H
+
+#include <stdbool.h>
+#include <pthread.h>
+#include <linux/kvm.h>
+
+#include "kvm/kvm-cpu-arch.h"
+
+struct kvm;
+
+/*
+ * One vCPU: a thread that loops on KVM_RUN and hands I/O exits to the
+ * buses.  Architecture state lives in struct kvm_cpu_arch.
+ */
+struct kvm_cpu {
+	struct kvm *kvm;
+	unsigned long cpu_id;
+	int vcpu_fd;
+	struct kvm_run *kvm_run;
+	size_t kvm_run_size;
+	pthread_t thread;
+	bool is_running;
+	struct kvm_cpu_arch arch;
+};
+
+int kvm_cpu__init_all(struct kvm *kvm);
+int kvm_cpu__exit_all(struct kvm *kvm);
+/* Runs the vCPU loop on the calling thread until the VM ends. */
+int kvm_cpu__run(struct kvm_cpu *vcpu);
+/* Kicks every vCPU out of KVM_RUN (pause, exit). */
+void kvm_cpu__kick_all(struct kvm *kvm);
+
+/* Architecture hooks (ARCH/kvm-cpu.c). */
+struct kvm_cpu *kvm_cpu__arch_init(struct kvm *kvm, unsigned long cpu_id);
+void kvm_cpu__arch_reset(struct kvm_cpu *vcpu);
+bool kvm_cpu__arch_handle_exit(struct kvm_cpu *vcpu);
+void kvm_cpu__arch_show_registers(struct kvm_cpu *vcpu);
+
+#endif /* KVM__KVM_CPU_H */

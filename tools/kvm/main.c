@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lkvm: a native Linux KVM tool.  'lkvm COMMAND [ARGS]' runs one of the
+ * builtins listed in commands.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <subcmd/usage.h>
+
+#include "kvm/builtin.h"
+#include "kvm/commands.h"
+
+int main(int argc, const char **argv)
+{
+	usage_progname = "lkvm";
+
+	if (argc < 2) {
+		lkvm_print_usage(stdout);
+		return 0;
+	}
+
+	argv++;
+	argc--;
+	if (!strcmp(argv[0], "--version") || !strcmp(argv[0], "-v"))
+		argv[0] = "version";
+	else if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))
+		argv[0] = "help";
+
+	return lkvm_dispatch(argc, argv);
+}

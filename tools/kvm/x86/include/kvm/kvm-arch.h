@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVM__KVM_ARCH_H
+#define KVM__KVM_ARCH_H
+
+#include <linux/sizes.h>
+#include <linux/types.h>
+
+/*
+ * The x86 guest physical address map: the one place that defines it.
+ *
+ *   0x00000000 - 0x0009fbff   RAM (real-mode area, boot_params, cmdline)
+ *   0x0009fc00 - 0x0009ffff   reserved: MP floating pointer + MP table
+ *   0x000a0000 - 0x000fffff   reserved: legacy VGA/BIOS hole
+ *   0x00100000 - lowmem top    RAM (kernel at 1 MiB or its pref_address)
+ *   KVM_32BIT_GAP_START - 4 GiB  the 32-bit hole: PCI MMIO BARs, virtio-mmio,
+ *                                IOAPIC (0xfec00000), LAPIC (0xfee00000)
+ *   4 GiB - ...                  RAM above the hole, for guests > 3 GiB
+ */
+#define KVM_32BIT_GAP_START	0xc0000000ULL
+#define KVM_32BIT_GAP_SIZE	(SZ_4G - KVM_32BIT_GAP_START)
+#define KVM_PCI_MMIO_START	0xc0000000ULL	/* PCI BARs */
+#define KVM_PCI_MMIO_SIZE	0x10000000ULL
+#define KVM_VIRTIO_MMIO_START	0xd0000000ULL	/* virtio-mmio transports */
+#define KVM_VIRTIO_MMIO_SIZE	0x01000000ULL
+#define KVM_PCI_IO_START	0x6200		/* PCI I/O BARs */
+#define KVM_PCI_IO_SIZE		0x9e00
+#define KVM_IOAPIC_BASE		0xfec00000ULL
+#define KVM_LAPIC_BASE		0xfee00000ULL
+
+struct kvm_arch {
+	u64 lowmem_size;	/* RAM below the 32-bit hole */
+	u64 highmem_size;	/* RAM from 4 GiB up */
+	u16 boot_selector;
+	u64 boot_ip;
+	u64 boot_sp;
+	bool boot_64bit;	/* enter in long mode (bzImage 64-bit entry) */
+	bool boot_pvh;		/* PVH entry: 32-bit protected mode, %ebx = start_info */
+	u64 boot_info;		/* boot_params (or PVH start_info) address */
+};
+
+#endif /* KVM__KVM_ARCH_H */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SUBCMD_USAGE_H
+#define _SUBCMD_USAGE_H
+
+#include <linux/compiler.h>
+
+/*
+ * Messages to the user.  Everything goes to stderr, prefixed with what it
+ * is ("error: ...").  --loglevel chooses how much is shown; errors are
+ * always shown.
+ */
+enum lkvm_loglevel {
+	LOGLEVEL_ERROR,
+	LOGLEVEL_WARNING,
+	LOGLEVEL_INFO,
+	LOGLEVEL_DEBUG,
+};
+
+extern int loglevel;
+
+/* "error", "warning", "info", "debug" -> 0, or -1 for an unknown name. */
+int loglevel_set(const char *name);
+
+void die(const char *fmt, ...) __printf(1, 2) __noreturn;
+void die_perror(const char *what) __noreturn;
+int error(const char *fmt, ...) __printf(1, 2);		/* returns -1 */
+void warning(const char *fmt, ...) __printf(1, 2);
+void pr_info(const char *fmt, ...) __printf(1, 2);
+void __pr_debug(const char *fmt, ...) __printf(1, 2);
+
+#define pr_debug(fmt, ...) \
+	__pr_debug("%s:%d: " fmt, __func__, __LINE__, ##__VA_ARGS__)
+
+/* Program name used in messages; set once by main(). */
+extern const char *usage_progname;
+
+#endif /* _SUBCMD_USAGE_H */
