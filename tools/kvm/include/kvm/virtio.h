@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVM__VIRTIO_H
+#define KVM__VIRTIO_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/uio.h>
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+
+struct kvm;
+struct virtio_device;
+
+/*
+ * The virtio device model.
+ *
+ * A device (blk, console, rng, 9p...) embeds a struct virtio_device, fills
+ * in its ids, features, config space, number of queues and ops, then calls
+ * virtio_device__register().  The transport chosen with
+ * --virtio-transport (modern PCI, transitional PCI or virtio-mmio) is
+ * attached by the core; devices never see it.
+ *
+ * Queue processing.  When the driver kicks a queue (through a KVM
+ * ioeventfd, so without any exit to lkvm), the core calls
+ * ops->queue_notify() from a worker: the shared virtio I/O thread, or a
+ * thread of the queue's own when the device set VIRTIO_QUEUE_DEDICATED
+ * (for handlers that block, e.g. disk I/O).  The handler drains the queue:
+ *
+ *	struct virtq_elem *elem = virtq_elem_alloc();
+ *
+ *	while (virtq_pop(vq, elem) > 0) {
+ *		len = handle(elem->iov, elem->out_num,		// readable
+ *			     elem->iov + elem->out_num, elem->in_num);	// writable
+ *		virtq_push(vq, elem, len);
+ *	}
+ *	virtio_queue_signal(vq);
+ *
+ * virtq_pop() hands out only validated chains: every segment lies inside
+ * guest RAM and is mapped to host memory, device-readable segments come
+ * first, the chain has no loop and is no longer than the queue, indirect
+ * tables are well-formed.  A chain that breaks the rules is never handed
+ * out: the queue is marked broken, the device status gets
+ * VIRTIO_CONFIG_S_NEEDS_RESET and the driver is told through a config
+ * interrupt.  virtq_pop() returns 0 once the queue is empty, having
+ * re-armed the driver's notifications (VIRTIO_RING_F_EVENT_IDX) so that no
+ * kick is lost.
+ *
+ * Pop and push may be called from any thread (each takes the queue's
+ * lock); an element popped before a device reset is silently dropped by
+ * virtq_push(), so a handler racing with a reset never writes into rings
+ * the driver has taken back.
+ */
+
+/* The largest queue a device offers (and the longest chain it accepts). */
+#define VIRTIO_QUEUE_MAX_SIZE		256
+/* The most queues one device may have (blk: one per vCPU). */
+#define VIRTIO_MAX_QUEUES		64
+/* MSI-X vector number meaning "no interrupt" (VIRTIO_MSI_NO_VECTOR). */
+#define VIRTIO_NO_VECTOR		0xffff
+
+/* One request: a validated descriptor chain mapped to host memory. */
+struct virtq_elem {
+	u16 head;		/* descriptor index to hand back in the used ring */
+	u32 gen;		/* queue generation it was popped in */
+	u16 out_num;		/* device-readable segments: iov[0, out_num) */
+	u16 in_num;		/* device-writable: iov[out_num, out_num + in_num) */
+	size_t out_len;		/* bytes in the readable segments */
+	size_t in_len;		/* bytes in the writable segments */
+	struct iovec iov[VIRTIO_QUEUE_MAX_SIZE];
+};
+
+/* vq->flags, set by the device before registering. */
+#define VIRTIO_QUEUE_DEDICATED		(1U << 0)	/* own worker thread */
+
+struct virt_queue {
+	struct virtio_device *vdev;
+	u16 index;
+	unsigned int flags;
+	u16 max_size;		/* offered by the device */
+
+	/* Written by the driver through the transport. */
+	u16 size;
+	u64 desc_addr;
+	u64 avail_addr;
+	u64 used_addr;
+	u16 msix_vector;
+	bool enabled;		/* rings validated and in use */
+	bool broken;		/* driver gave a malformed chain */
+
+	/* Host mappings of the rings, valid while enabled. */
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+
+	u16 last_avail_idx;	/* next avail entry to pop */
+	u16 used_idx;		/* next used entry to fill */
+	u16 signalled_used;	/* used_idx at the last interrupt */
+	bool signalled_used_valid;
+	bool event_idx;		/* VIRTIO_RING_F_EVENT_IDX negotiated */
+	u32 gen;		/* bumped at each reset */
+
+	struct mutex lock;	/* ring state above */
+	int kick_fd;		/* eventfd: the driver's notifications */
+
+	/* Worker state (core.c). */
+	pthread_t thread;
+	bool thread_started;
+};
+
+struct virtio_device_ops {
+	/*
+	 * The driver kicked @vq (or the device is asked to look at it):
+	 * drain it.  Runs on a worker thread, never on a vCPU.
+	 */
+	void (*queue_notify)(struct virtio_device *vdev, struct virt_queue *vq);
+	/* The driver set DRIVER_OK: queues are set up.  Optional. */
+	void (*start)(struct virtio_device *vdev);
+	/* Device reset by the driver: forget per-driver state.  Optional. */
+	void (*reset)(struct virtio_device *vdev);
+	/* The driver wrote config[offset, offset + len).  Optional. */
+	void (*config_write)(struct virtio_device *vdev, u32 offset, u32 len);
+};
+
+enum virtio_transport_type {
+	VIRTIO_TRANSPORT_PCI,		/* modern (virtio 1.x) PCI */
+	VIRTIO_TRANSPORT_PCI_LEGACY,	/* transitional: legacy I/O BAR + modern */
+	VIRTIO_TRANSPORT_MMIO,		/* virtio-mmio version 2 */
+};
+
+/* What a transport provides to the core. */
+struct virtio_transport_ops {
+	/* Interrupt the driver for @vq's used ring / for a config change. */
+	void (*signal_vq)(struct virtio_device *vdev, struct virt_queue *vq);
+	void (*signal_config)(struct virtio_device *vdev);
+};
+
+struct virtio_device {
+	/* Filled in by the device. */
+	const char *name;		/* for messages: "virtio-blk0" */
+	u32 device_id;			/* VIRTIO_ID_* */
+	u64 features;			/* device-specific feature bits offered */
+	void *config;			/* device config space (little-endian) */
+	u32 config_size;
+	u16 nr_queues;
+	u16 queue_size;			/* offered size of every queue */
+	unsigned int queue_flags;	/* VIRTIO_QUEUE_* for every queue */
+	const struct virtio_device_ops *ops;
+	void *priv;
+
+	/* Core state. */
+	struct kvm *kvm;
+	u64 host_features;		/* features | transport/ring bits */
+	u64 guest_features;		/* what the driver acked */
+	u8 status;			/* VIRTIO_CONFIG_S_* */
+	u8 config_generation;
+	bool legacy;			/* driven through the legacy interface */
+	struct mutex lock;		/* status, features, config */
+	struct virt_queue *vqs;		/* nr_queues of them */
+	struct list_head list;
+
+	/* The transport. */
+	enum virtio_transport_type transport;
+	const struct virtio_transport_ops *transport_ops;
+	void *transport_priv;
+	int irq_line;			/* legacy line (INTx / mmio), or -1 */
+	u8 isr;				/* bit 0: vring, bit 1: config */
+};
+
+/* Registration: picks the transport from kvm->cfg.virtio_transport. */
+int virtio_device__register(struct kvm *kvm, struct virtio_device *vdev);
+void virtio_device__unregister(struct virtio_device *vdev);
+enum virtio_transport_type virtio__transport_type(struct kvm *kvm);
+
+/* Queue processing, for device handlers. */
+struct virtq_elem *virtq_elem_alloc(void);
+int virtq_pop(struct virt_queue *vq, struct virtq_elem *elem);
+void virtq_push(struct virt_queue *vq, struct virtq_elem *elem, u32 len);
+/* Interrupts the driver if it wants to hear about the used ring now. */
+void virtio_queue_signal(struct virt_queue *vq);
+/* Copies between an iovec array and a flat buffer; return bytes copied. */
+size_t iov_to_buf(const struct iovec *iov, unsigned int nr, size_t skip,
+		  void *buf, size_t len);
+size_t iov_from_buf(const struct iovec *iov, unsigned int nr, size_t skip,
+		    const void *buf, size_t len);
+
+/* Config space changed (device side): bumps the generation, interrupts. */
+void virtio_config_changed(struct virtio_device *vdev);
+/* The device can't go on (e.g. malformed ring): DEVICE_NEEDS_RESET. */
+void virtio_device_needs_reset(struct virtio_device *vdev);
+
+/* For transports. */
+void virtio_set_status(struct virtio_device *vdev, u8 status);
+u64 virtio_host_features(struct virtio_device *vdev);
+int virtio_set_guest_features(struct virtio_device *vdev, u64 features);
+int virtq_enable(struct virt_queue *vq);
+void virtq_disable(struct virt_queue *vq);
+void virtq_kick(struct virt_queue *vq);
+void virtio_config_access(struct virtio_device *vdev, u32 offset, void *data,
+			  u32 len, bool is_write);
+
+/* Used by unit tests: process a device without transport or KVM. */
+int virtio_device__init_queues(struct kvm *kvm, struct virtio_device *vdev);
+
+/* virtio_mmio.device= arguments for the kernel command line, or "". */
+const char *virtio_mmio__cmdline(struct kvm *kvm);
+
+#endif /* KVM__VIRTIO_H */
