@@ -68,14 +68,24 @@ static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
  * change of shape so that the data can be kept up to date.
  */
 struct rb_augment_callbacks {
-	/* Recompute from @node up to (not including) @stop. */
+	/*
+	 * Recompute from @node up to (not including) @stop, NULL meaning
+	 * up to and including the root.  Must not stop early.
+	 */
 	void (*propagate)(struct rb_node *node, struct rb_node *stop);
 	/* @new takes @old's place in the tree: copy the data over. */
 	void (*copy)(struct rb_node *old, struct rb_node *new);
-	/* A rotation moves @old's subtree under @new. */
+	/*
+	 * A rotation made @new the head of the subtree @old headed (@old is
+	 * now @new's child): @new gets @old's data, @old is recomputed.
+	 */
 	void (*rotate)(struct rb_node *old, struct rb_node *new);
 };
 
+/*
+ * Before rb_insert_augmented() the caller has linked @node with its data
+ * set and has updated the data of every ancestor on the way down.
+ */
 void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
 			 const struct rb_augment_callbacks *augment);
 void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
