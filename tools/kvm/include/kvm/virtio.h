@@ -171,7 +171,6 @@ struct virtio_device {
 
 /* Registration: picks the transport from kvm->cfg.virtio_transport. */
 int virtio_device__register(struct kvm *kvm, struct virtio_device *vdev);
-void virtio_device__unregister(struct virtio_device *vdev);
 enum virtio_transport_type virtio__transport_type(struct kvm *kvm);
 
 /* Queue processing, for device handlers. */
