@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <subcmd/parse-options.h>
+#include <subcmd/usage.h>
 
 #include "generated/version.h"
 #include "kvm/builtin.h"
@@ -44,8 +45,10 @@ int cmd_version(int argc, const char **argv)
 	};
 
 	argc = parse_options(argc - 1, argv + 1, options, version_usage, 0);
-	if (argc)
+	if (argc) {
+		error("unexpected argument '%s'", argv[1]);
 		usage_with_options(version_usage, options);
+	}
 
 	printf("lkvm version %s\n", LKVM_VERSION);
 	if (build_options)

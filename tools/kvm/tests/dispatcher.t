@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The dispatcher: 'lkvm', 'lkvm help [CMD]', 'lkvm version', unknown
+# commands with suggestions, and the exit codes of bad options.
+
+srcdir=${LKVM_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+LKVM=${LKVM:-$srcdir/lkvm}
+if [ ! -x "$LKVM" ]; then
+	echo "1..0 # SKIP no lkvm binary at $LKVM"
+	exit 0
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=1
+		echo "# exit $rc; stdout:"; sed 's/^/#   /' "$tmp/out"
+		echo "# stderr:"; sed 's/^/#   /' "$tmp/err"
+	fi
+}
+
+# run ARGS...: runs lkvm, leaving $rc, $tmp/out and $tmp/err
+run() {
+	"$LKVM" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+out_has() { grep -q -e "$1" "$tmp/out"; }
+err_has() { grep -q -e "$1" "$tmp/err"; }
+
+# The command names, straight from the table in commands.c.
+commands=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' "$srcdir/commands.c")
+
+run
+[ $rc = 0 ] && out_has '^usage: lkvm ' && out_has 'commonly used' &&
+	out_has '^   version ' && [ ! -s "$tmp/err" ]
+ok $? "'lkvm' alone prints the usage and common commands, exit 0"
+
+run help
+res=$([ $rc = 0 ] && echo 0 || echo 1)
+for c in $commands; do
+	grep -q "^   $c " "$tmp/out" || res=1
+done
+[ -n "$commands" ] || res=1
+ok $res "'lkvm help' lists every command in the table ($(echo $commands))"
+
+run -h
+[ $rc = 0 ] && out_has 'Available lkvm commands'
+ok $? "'lkvm -h' is 'lkvm help'"
+
+run help version
+[ $rc = 0 ] && out_has '^usage: lkvm version' && out_has '--build-options' &&
+	[ ! -s "$tmp/err" ]
+ok $? "'lkvm help version' shows version's options on stdout"
+
+run help help
+[ $rc = 0 ] && out_has 'Available lkvm commands'
+ok $? "'lkvm help help'"
+
+run help nosuchcmd
+[ $rc = 1 ] && err_has "'nosuchcmd' is not an lkvm command"
+ok $? "'lkvm help nosuchcmd' is an error"
+
+version=$(cat "$srcdir/VERSION")
+run version
+[ $rc = 0 ] && out_has "^lkvm version $version" && [ "$(wc -l <"$tmp/out")" = 1 ]
+ok $? "'lkvm version' prints 'lkvm version $version...'"
+cp "$tmp/out" "$tmp/version"
+
+run --version
+[ $rc = 0 ] && cmp -s "$tmp/out" "$tmp/version"
+ok $? "'lkvm --version' is 'lkvm version'"
+
+run version --build-options
+[ $rc = 0 ] && out_has '^  arch: '
+ok $? "'lkvm version --build-options'"
+
+run nosuchcmd
+[ $rc = 1 ] && err_has "^error: 'nosuchcmd' is not an lkvm command" &&
+	! err_has 'most similar'
+ok $? "'lkvm nosuchcmd' fails with exit 1 and no suggestion"
+
+run verison
+[ $rc = 1 ] && err_has 'most similar' && grep -q "^	version$" "$tmp/err"
+ok $? "'lkvm verison' suggests 'version'"
+
+run version --bogus
+[ $rc = 129 ] && err_has "^error: unknown option 'bogus'" &&
+	err_has '^usage: lkvm version' && [ ! -s "$tmp/out" ]
+ok $? "'lkvm version --bogus' exits 129 with the usage on stderr"
+
+run version extra
+[ $rc = 129 ] && err_has "^error: unexpected argument 'extra'" &&
+	err_has '^usage: lkvm version'
+ok $? "'lkvm version extra' exits 129"
+
+# Every command documents itself.
+for c in $commands; do
+	[ "$c" = help ] && continue
+	run "$c" --help
+	[ $rc = 0 ] && out_has "^usage: lkvm $c"
+	ok $? "'lkvm $c --help' prints its usage, exit 0"
+done
+
+echo "1..$n"
+exit $failed
