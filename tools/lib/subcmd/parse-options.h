@@ -12,6 +12,29 @@
  * kernel tools' parse-options: short (-c 2, -c2) and long (--cpus 2,
  * --cpus=2) forms, bundled short flags (-vq), --no-FOO for booleans,
  * groups for the usage text, and a generated usage on -h/--help.
+ *
+ * Details of the rules:
+ * - Long names match exactly (no abbreviations).  "--" ends the options;
+ *   "-" alone is an ordinary argument.
+ * - A required value is glued ("-c2", "--cpus=2") or the next argument,
+ *   whatever it looks like ("--name -x" names the guest "-x").  An
+ *   optional value (PARSE_OPT_OPTARG) must be glued; when it is left out,
+ *   the option gets .defval (a string option: (const char *).defval; a
+ *   callback: arg NULL with unset 0).
+ * - In a bundle of short switches ("-vqc2") the first one that takes a
+ *   value takes the rest of the argument.
+ * - --no-FOO works for OPTION_BOOLEAN (false), OPTION_INCR (0),
+ *   OPTION_STRING (NULL) and OPTION_CALLBACK (called with arg NULL and
+ *   unset 1: callbacks must handle that or set PARSE_OPT_NONEG).
+ * - Numbers take C syntax (10, 0x10, 010), must be complete and in the
+ *   type's range; unsigned types reject a minus sign.
+ * - Error messages: "error: unknown option 'foo'", "error: unknown switch
+ *   'x'", "error: option 'cpus' requires a value", "error: option 'cpus'
+ *   expects a number, not 'abc'", "error: option 'cpus' is out of range,
+ *   not '99999999999'", "error: option 'verbose' takes no value".
+ * - -h and --help print the usage unless the table defines them itself.
+ * - Usage text: usagestr[0] follows "usage: ", further lines "   or: "
+ *   until an empty string; lines after that are printed as paragraphs.
  */
 enum parse_opt_type {
 	OPTION_END,
@@ -29,7 +52,7 @@ enum parse_opt_type {
 enum parse_opt_flags {
 	PARSE_OPT_STOP_AT_NON_OPTION	= 1 << 0,
 	PARSE_OPT_KEEP_DASHDASH		= 1 << 1,
-	PARSE_OPT_KEEP_UNKNOWN		= 1 << 2,
+	PARSE_OPT_KEEP_UNKNOWN		= 1 << 2,	/* kept as arguments, whole */
 };
 
 enum parse_opt_option_flags {
@@ -110,7 +133,13 @@ void usage_with_options(const char * const usagestr[],
 void print_usage_with_options(FILE *out, const char * const usagestr[],
 			      const struct option *options);
 
-/* "512", "512M", "1.5G" -> bytes; plain numbers are multiplied by @unit. */
+/*
+ * "512", "512M", "1.5G" -> bytes; plain numbers are multiplied by @unit.
+ * Suffixes K, M, G, T (powers of 1024, any case, optionally followed by
+ * "B" or "iB"); "B" alone means bytes.  A fraction must give a whole
+ * number of bytes.  Returns 0, or -1 for anything malformed or over
+ * 2^64 - 1.
+ */
 int parse_size(const char *str, u64 unit, u64 *bytes);
 
 #endif /* _SUBCMD_PARSE_OPTIONS_H */

@@ -6,8 +6,10 @@
 
 /*
  * Messages to the user.  Everything goes to stderr, prefixed with what it
- * is ("error: ...").  --loglevel chooses how much is shown; errors are
- * always shown.
+ * is ("fatal: ", "error: ", "warning: ", "info: ", "debug: "), as one
+ * line written at once (messages are cut at about 1 KiB).  --loglevel
+ * chooses how much is shown (the default is LOGLEVEL_INFO); errors are
+ * always shown.  die() exits with status 1; none of them change errno.
  */
 enum lkvm_loglevel {
 	LOGLEVEL_ERROR,
