@@ -22,10 +22,15 @@ int main(int argc, const char **argv)
 
 	argv++;
 	argc--;
-	if (!strcmp(argv[0], "--version") || !strcmp(argv[0], "-v"))
+	if (!strcmp(argv[0], "--version") || !strcmp(argv[0], "-v")) {
 		argv[0] = "version";
-	else if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))
+	} else if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
 		argv[0] = "help";
+	} else if (argv[0][0] == '-') {
+		error("unknown option '%s'", argv[0]);
+		lkvm_print_usage(stderr);
+		return 129;
+	}
 
 	return lkvm_dispatch(argc, argv);
 }

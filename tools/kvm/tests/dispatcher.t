@@ -93,6 +93,11 @@ run verison
 [ $rc = 1 ] && err_has 'most similar' && grep -q "^	version$" "$tmp/err"
 ok $? "'lkvm verison' suggests 'version'"
 
+run --bogus
+[ $rc = 129 ] && err_has "^error: unknown option '--bogus'" &&
+	err_has '^usage: lkvm ' && [ ! -s "$tmp/out" ]
+ok $? "'lkvm --bogus' exits 129 with the usage on stderr"
+
 run version --bogus
 [ $rc = 129 ] && err_has "^error: unknown option 'bogus'" &&
 	err_has '^usage: lkvm version' && [ ! -s "$tmp/out" ]
