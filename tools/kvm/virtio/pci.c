@@ -1,0 +1,913 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtio PCI transport.
+ *
+ * Modern (virtio 1.x) devices put their structures in one memory BAR
+ * found through vendor capabilities; MSI-X (one vector per queue plus one
+ * for config changes) is delivered by KVM irqfds on MSI routes, and queue
+ * notifications arrive on KVM ioeventfds: the I/O fast path never exits
+ * to lkvm.  A transitional device (--virtio-transport pci-legacy) also
+ * has the legacy I/O BAR, for guest kernels older than virtio 1.0.
+ *
+ * BAR2 layout (memory, 16 KiB):
+ */
+#define VPCI_COMMON_OFF		0x0000
+#define VPCI_ISR_OFF		0x0100
+#define VPCI_DEVCFG_OFF		0x0200
+#define VPCI_DEVCFG_SIZE	0x0e00
+#define VPCI_NOTIFY_OFF		0x1000
+#define VPCI_NOTIFY_MULT	4
+#define VPCI_MSIX_TABLE_OFF	0x2000
+#define VPCI_MSIX_PBA_OFF	0x3000
+#define VPCI_MEM_BAR_SIZE	0x4000
+
+#define VPCI_LEGACY_BAR		0
+#define VPCI_MEM_BAR		2
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+
+#include <linux/kernel.h>
+#include <linux/pci_regs.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_pci.h>
+
+#include "kvm/bus.h"
+#include "kvm/init.h"
+#include "kvm/ioeventfd.h"
+#include "kvm/irq.h"
+#include "kvm/kvm.h"
+#include "kvm/pci.h"
+#include "kvm/virtio.h"
+#include "kvm/virtio-transport.h"
+#include "subcmd/usage.h"
+#include "subcmd/util.h"
+
+#define PCI_VENDOR_ID_REDHAT_QUMRANET	0x1af4
+#define VIRTIO_PCI_MODERN_ID_BASE	0x1040
+#define VIRTIO_PCI_ISR_QUEUE		0x1
+
+/* Transitional PCI device ids, by virtio device id. */
+static const u16 legacy_ids[] = {
+	[VIRTIO_ID_NET]		= 0x1000,
+	[VIRTIO_ID_BLOCK]	= 0x1001,
+	[VIRTIO_ID_BALLOON]	= 0x1002,
+	[VIRTIO_ID_CONSOLE]	= 0x1003,
+	[VIRTIO_ID_SCSI]	= 0x1004,
+	[VIRTIO_ID_RNG]		= 0x1005,
+	[VIRTIO_ID_9P]		= 0x1009,
+};
+
+/* Capability offsets in config space. */
+#define CAP_MSIX	0x40
+#define CAP_COMMON	0x4c
+#define CAP_ISR		0x5c
+#define CAP_DEVCFG	0x6c
+#define CAP_NOTIFY	0x7c
+#define CAP_PCICFG	0x90
+#define CAP_END		0xa4
+
+struct vpci_vector {
+	struct msi_msg msg;
+	u32 ctrl;		/* PCI_MSIX_ENTRY_CTRL_MASKBIT */
+	int gsi;		/* MSI route, -1 until first used */
+	int fd;			/* irqfd on the route */
+	bool pending;
+};
+
+struct virtio_pci {
+	struct pci_device pdev;
+	struct virtio_device *vdev;
+	struct kvm *kvm;
+	bool transitional;
+	struct mutex lock;	/* everything below */
+
+	u32 dfselect;
+	u32 gfselect;
+	u64 driver_features;
+	u16 queue_select;
+	u16 config_vector;
+
+	u64 bar_addr[PCI_NR_BARS];
+	struct ioevent *notify_ev;	/* modern: one per queue */
+	struct ioevent *legacy_ev;	/* legacy: one per queue (datamatch) */
+
+	struct mutex msix_lock;
+	u16 nr_vectors;
+	bool msix_enabled;
+	bool msix_masked;	/* function mask */
+	struct vpci_vector *vectors;
+};
+
+static struct virtio_pci *to_vpci(struct virtio_device *vdev)
+{
+	return vdev->transport_priv;
+}
+
+/* ------------------------------------------------------------------ */
+/* Interrupts */
+
+static bool vector_masked(struct virtio_pci *vpci, struct vpci_vector *v)
+{
+	return vpci->msix_masked || (v->ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT);
+}
+
+static void vector_fire(struct virtio_pci *vpci, struct vpci_vector *v)
+{
+	struct kvm_msi msi;
+	u64 one = 1;
+
+	if (v->gsi < 0) {
+		v->gsi = irq__add_msi_route(vpci->kvm, &v->msg,
+					    vpci->pdev.dev_num << 3);
+		if (v->gsi >= 0) {
+			v->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+			if (v->fd < 0 ||
+			    irq__add_irqfd(vpci->kvm, v->gsi, v->fd, -1) < 0) {
+				if (v->fd >= 0)
+					close(v->fd);
+				v->fd = -1;
+			}
+		}
+	}
+	if (v->fd >= 0 && write(v->fd, &one, sizeof(one)) == sizeof(one))
+		return;
+
+	/* No route or irqfd: inject it directly. */
+	msi = (struct kvm_msi) {
+		.address_lo = v->msg.address_lo,
+		.address_hi = v->msg.address_hi,
+		.data = v->msg.data,
+	};
+	if (ioctl(vpci->kvm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
+		pr_debug("KVM_SIGNAL_MSI: %s", strerror(errno));
+}
+
+static void vpci_signal_vector(struct virtio_pci *vpci, u16 vector)
+{
+	struct vpci_vector *v;
+
+	mutex_lock(&vpci->msix_lock);
+	if (vector >= vpci->nr_vectors)
+		goto out;
+	v = &vpci->vectors[vector];
+	if (vector_masked(vpci, v))
+		v->pending = true;
+	else
+		vector_fire(vpci, v);
+out:
+	mutex_unlock(&vpci->msix_lock);
+}
+
+static void vpci_intx(struct virtio_pci *vpci, u8 isr_bit)
+{
+	struct virtio_device *vdev = vpci->vdev;
+
+	mutex_lock(&vpci->lock);
+	vdev->isr |= isr_bit;
+	kvm__irq_line(vpci->kvm, vpci->pdev.irq_line, 1);
+	mutex_unlock(&vpci->lock);
+}
+
+static void vpci_signal_vq(struct virtio_device *vdev, struct virt_queue *vq)
+{
+	struct virtio_pci *vpci = to_vpci(vdev);
+
+	if (READ_ONCE(vpci->msix_enabled))
+		vpci_signal_vector(vpci, READ_ONCE(vq->msix_vector));
+	else
+		vpci_intx(vpci, VIRTIO_PCI_ISR_QUEUE);
+}
+
+static void vpci_signal_config(struct virtio_device *vdev)
+{
+	struct virtio_pci *vpci = to_vpci(vdev);
+
+	if (READ_ONCE(vpci->msix_enabled))
+		vpci_signal_vector(vpci, READ_ONCE(vpci->config_vector));
+	else
+		vpci_intx(vpci, VIRTIO_PCI_ISR_CONFIG);
+}
+
+/* Reading the ISR acknowledges the interrupt. */
+static u8 vpci_isr_read(struct virtio_pci *vpci)
+{
+	u8 isr;
+
+	mutex_lock(&vpci->lock);
+	isr = vpci->vdev->isr;
+	vpci->vdev->isr = 0;
+	kvm__irq_line(vpci->kvm, vpci->pdev.irq_line, 0);
+	mutex_unlock(&vpci->lock);
+	return isr;
+}
+
+/* The driver may only use vectors the table has; others read back NONE. */
+static u16 vpci_check_vector(struct virtio_pci *vpci, u16 vector)
+{
+	return vector < vpci->nr_vectors ? vector : VIRTIO_NO_VECTOR;
+}
+
+static void msix_table_access(struct virtio_pci *vpci, u32 off, u8 *data,
+			      u32 len, bool is_write)
+{
+	u32 idx = off / PCI_MSIX_ENTRY_SIZE, field = off % PCI_MSIX_ENTRY_SIZE;
+	struct vpci_vector *v;
+	u32 entry[4];
+	bool was_masked;
+
+	if (idx >= vpci->nr_vectors || field + len > PCI_MSIX_ENTRY_SIZE) {
+		if (!is_write)
+			memset(data, 0, len);
+		return;
+	}
+	mutex_lock(&vpci->msix_lock);
+	v = &vpci->vectors[idx];
+	entry[0] = v->msg.address_lo;
+	entry[1] = v->msg.address_hi;
+	entry[2] = v->msg.data;
+	entry[3] = v->ctrl;
+	if (!is_write) {
+		memcpy(data, (u8 *)entry + field, len);
+		goto out;
+	}
+	memcpy((u8 *)entry + field, data, len);
+	was_masked = vector_masked(vpci, v);
+	if (field < PCI_MSIX_ENTRY_VECTOR_CTRL) {
+		v->msg.address_lo = entry[0];
+		v->msg.address_hi = entry[1];
+		v->msg.data = entry[2];
+		if (v->gsi >= 0)
+			irq__update_msi_route(vpci->kvm, v->gsi, &v->msg);
+	}
+	v->ctrl = entry[3] & PCI_MSIX_ENTRY_CTRL_MASKBIT;
+	if (was_masked && !vector_masked(vpci, v) && v->pending) {
+		v->pending = false;
+		vector_fire(vpci, v);
+	}
+out:
+	mutex_unlock(&vpci->msix_lock);
+}
+
+static void msix_pba_read(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
+{
+	u32 b, bit, vec;
+
+	memset(data, 0, len);
+	mutex_lock(&vpci->msix_lock);
+	for (b = 0; b < len; b++) {
+		for (bit = 0; bit < 8; bit++) {
+			vec = (off + b) * 8 + bit;
+			if (vec < vpci->nr_vectors && vpci->vectors[vec].pending)
+				data[b] |= 1 << bit;
+		}
+	}
+	mutex_unlock(&vpci->msix_lock);
+}
+
+/* MSI-X message control: enable and function mask. */
+static void msix_control_write(struct virtio_pci *vpci, u16 ctrl)
+{
+	unsigned int i;
+
+	mutex_lock(&vpci->msix_lock);
+	vpci->msix_enabled = ctrl & PCI_MSIX_FLAGS_ENABLE;
+	vpci->msix_masked = ctrl & PCI_MSIX_FLAGS_MASKALL;
+	for (i = 0; vpci->msix_enabled && i < vpci->nr_vectors; i++) {
+		struct vpci_vector *v = &vpci->vectors[i];
+
+		if (v->pending && !vector_masked(vpci, v)) {
+			v->pending = false;
+			vector_fire(vpci, v);
+		}
+	}
+	mutex_unlock(&vpci->msix_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* The common configuration structure */
+
+static struct virt_queue *selected_vq(struct virtio_pci *vpci)
+{
+	if (vpci->queue_select >= vpci->vdev->nr_queues)
+		return NULL;
+	return &vpci->vdev->vqs[vpci->queue_select];
+}
+
+static void common_snapshot(struct virtio_pci *vpci,
+			    struct virtio_pci_common_cfg *c)
+{
+	struct virtio_device *vdev = vpci->vdev;
+	struct virt_queue *vq = selected_vq(vpci);
+	u64 f = virtio_host_features(vdev);
+
+	memset(c, 0, sizeof(*c));
+	c->device_feature_select = vpci->dfselect;
+	c->device_feature = vpci->dfselect < 2 ? f >> (32 * vpci->dfselect) : 0;
+	c->guest_feature_select = vpci->gfselect;
+	c->guest_feature = vpci->gfselect < 2 ?
+			   vpci->driver_features >> (32 * vpci->gfselect) : 0;
+	c->msix_config = vpci->config_vector;
+	c->num_queues = vdev->nr_queues;
+	c->device_status = READ_ONCE(vdev->status);
+	c->config_generation = READ_ONCE(vdev->config_generation);
+	c->queue_select = vpci->queue_select;
+	if (!vq)
+		return;
+	c->queue_size = vq->size;
+	c->queue_msix_vector = vq->msix_vector;
+	c->queue_enable = vq->enabled;
+	c->queue_notify_off = vq->index;
+	c->queue_desc_lo = lower_32_bits(vq->desc_addr);
+	c->queue_desc_hi = upper_32_bits(vq->desc_addr);
+	c->queue_avail_lo = lower_32_bits(vq->avail_addr);
+	c->queue_avail_hi = upper_32_bits(vq->avail_addr);
+	c->queue_used_lo = lower_32_bits(vq->used_addr);
+	c->queue_used_hi = upper_32_bits(vq->used_addr);
+}
+
+static void vpci_reset(struct virtio_pci *vpci)
+{
+	vpci->dfselect = 0;
+	vpci->gfselect = 0;
+	vpci->driver_features = 0;
+	vpci->queue_select = 0;
+	vpci->config_vector = VIRTIO_NO_VECTOR;
+}
+
+static void common_set_status(struct virtio_pci *vpci, u8 status)
+{
+	struct virtio_device *vdev = vpci->vdev;
+
+	if (!status)
+		vpci_reset(vpci);
+	virtio_set_status(vdev, status);
+}
+
+static void common_queue_write(struct virtio_pci *vpci, u32 field,
+			       const struct virtio_pci_common_cfg *c)
+{
+	struct virt_queue *vq = selected_vq(vpci);
+
+	if (!vq)
+		return;
+	if (field == VIRTIO_PCI_COMMON_Q_MSIX) {
+		vq->msix_vector = vpci_check_vector(vpci, c->queue_msix_vector);
+		return;
+	}
+	/* The ring of an enabled queue is fixed until reset. */
+	if (vq->enabled)
+		return;
+	switch (field) {
+	case VIRTIO_PCI_COMMON_Q_SIZE:
+		vq->size = c->queue_size;
+		break;
+	case VIRTIO_PCI_COMMON_Q_ENABLE:
+		if (c->queue_enable != 1)
+			break;
+		if (virtq_enable(vq))
+			virtio_device_needs_reset(vpci->vdev);
+		break;
+	case VIRTIO_PCI_COMMON_Q_DESCLO:
+	case VIRTIO_PCI_COMMON_Q_DESCHI:
+		vq->desc_addr = (u64)c->queue_desc_hi << 32 | c->queue_desc_lo;
+		break;
+	case VIRTIO_PCI_COMMON_Q_AVAILLO:
+	case VIRTIO_PCI_COMMON_Q_AVAILHI:
+		vq->avail_addr = (u64)c->queue_avail_hi << 32 | c->queue_avail_lo;
+		break;
+	case VIRTIO_PCI_COMMON_Q_USEDLO:
+	case VIRTIO_PCI_COMMON_Q_USEDHI:
+		vq->used_addr = (u64)c->queue_used_hi << 32 | c->queue_used_lo;
+		break;
+	}
+}
+
+static void common_field_write(struct virtio_pci *vpci, u32 field,
+			       const struct virtio_pci_common_cfg *c)
+{
+	struct virtio_device *vdev = vpci->vdev;
+	u64 mask;
+
+	switch (field) {
+	case VIRTIO_PCI_COMMON_DFSELECT:
+		vpci->dfselect = c->device_feature_select;
+		break;
+	case VIRTIO_PCI_COMMON_GFSELECT:
+		vpci->gfselect = c->guest_feature_select;
+		break;
+	case VIRTIO_PCI_COMMON_GF:
+		if (vpci->gfselect >= 2)
+			break;
+		mask = 0xffffffffULL << (32 * vpci->gfselect);
+		vpci->driver_features &= ~mask;
+		vpci->driver_features |= (u64)c->guest_feature << (32 * vpci->gfselect);
+		vdev->legacy = false;
+		virtio_set_guest_features(vdev, vpci->driver_features);
+		break;
+	case VIRTIO_PCI_COMMON_MSIX:
+		vpci->config_vector = vpci_check_vector(vpci, c->msix_config);
+		break;
+	case VIRTIO_PCI_COMMON_STATUS:
+		common_set_status(vpci, c->device_status);
+		break;
+	case VIRTIO_PCI_COMMON_Q_SELECT:
+		vpci->queue_select = c->queue_select;
+		break;
+	default:
+		common_queue_write(vpci, field, c);
+	}
+}
+
+/* Writable fields, by offset; a write may cover (parts of) several. */
+static const u8 common_fields[][2] = {
+	{ VIRTIO_PCI_COMMON_DFSELECT, 4 }, { VIRTIO_PCI_COMMON_GFSELECT, 4 },
+	{ VIRTIO_PCI_COMMON_GF, 4 }, { VIRTIO_PCI_COMMON_MSIX, 2 },
+	{ VIRTIO_PCI_COMMON_STATUS, 1 }, { VIRTIO_PCI_COMMON_Q_SELECT, 2 },
+	{ VIRTIO_PCI_COMMON_Q_SIZE, 2 }, { VIRTIO_PCI_COMMON_Q_MSIX, 2 },
+	{ VIRTIO_PCI_COMMON_Q_DESCLO, 4 }, { VIRTIO_PCI_COMMON_Q_DESCHI, 4 },
+	{ VIRTIO_PCI_COMMON_Q_AVAILLO, 4 }, { VIRTIO_PCI_COMMON_Q_AVAILHI, 4 },
+	{ VIRTIO_PCI_COMMON_Q_USEDLO, 4 }, { VIRTIO_PCI_COMMON_Q_USEDHI, 4 },
+	/* Last, so that a wide write sets the ring before enabling it. */
+	{ VIRTIO_PCI_COMMON_Q_ENABLE, 2 },
+};
+
+static void common_access(struct virtio_pci *vpci, u32 off, u8 *data,
+			  u32 len, bool is_write)
+{
+	struct virtio_pci_common_cfg c;
+	unsigned int i;
+
+	if (off >= sizeof(c) || len > sizeof(c) - off) {
+		if (!is_write)
+			memset(data, 0, len);
+		return;
+	}
+	mutex_lock(&vpci->lock);
+	common_snapshot(vpci, &c);
+	if (!is_write) {
+		memcpy(data, (u8 *)&c + off, len);
+		goto out;
+	}
+	memcpy((u8 *)&c + off, data, len);
+	for (i = 0; i < ARRAY_SIZE(common_fields); i++) {
+		u32 f = common_fields[i][0], flen = common_fields[i][1];
+
+		if (f < off + len && off < f + flen)
+			common_field_write(vpci, f, &c);
+	}
+out:
+	mutex_unlock(&vpci->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* The legacy interface (transitional devices) */
+
+static void legacy_set_pfn(struct virtio_pci *vpci, struct virt_queue *vq,
+			   u32 pfn)
+{
+	u64 addr = (u64)pfn << VIRTIO_PCI_QUEUE_ADDR_SHIFT;
+	u16 n = vq->max_size;
+
+	if (!pfn) {
+		virtq_disable(vq);
+		return;
+	}
+	if (vq->enabled)
+		return;
+	vq->size = n;
+	vq->desc_addr = addr;
+	vq->avail_addr = addr + 16ULL * n;
+	vq->used_addr = ALIGN(vq->avail_addr + 6 + 2ULL * n,
+			      (u64)VIRTIO_PCI_VRING_ALIGN);
+	if (virtq_enable(vq))
+		virtio_device_needs_reset(vpci->vdev);
+}
+
+static u32 legacy_config_off(struct virtio_pci *vpci)
+{
+	return VIRTIO_PCI_CONFIG_OFF(READ_ONCE(vpci->msix_enabled));
+}
+
+static void legacy_read(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
+{
+	struct virtio_device *vdev = vpci->vdev;
+	struct virt_queue *vq;
+	u32 v = 0;
+
+	switch (off) {
+	case VIRTIO_PCI_HOST_FEATURES:
+		v = lower_32_bits(virtio_host_features(vdev));
+		break;
+	case VIRTIO_PCI_GUEST_FEATURES:
+		v = lower_32_bits(vdev->guest_features);
+		break;
+	case VIRTIO_PCI_QUEUE_PFN:
+		vq = selected_vq(vpci);
+		if (vq && vq->enabled)
+			v = vq->desc_addr >> VIRTIO_PCI_QUEUE_ADDR_SHIFT;
+		break;
+	case VIRTIO_PCI_QUEUE_NUM:
+		vq = selected_vq(vpci);
+		v = vq ? vq->max_size : 0;
+		break;
+	case VIRTIO_PCI_QUEUE_SEL:
+		v = vpci->queue_select;
+		break;
+	case VIRTIO_PCI_STATUS:
+		v = vdev->status;
+		break;
+	case VIRTIO_MSI_CONFIG_VECTOR:
+		v = vpci->config_vector;
+		break;
+	case VIRTIO_MSI_QUEUE_VECTOR:
+		vq = selected_vq(vpci);
+		v = vq ? vq->msix_vector : VIRTIO_NO_VECTOR;
+		break;
+	}
+	memcpy(data, &v, min_t(u32, len, 4));
+}
+
+static void legacy_write(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
+{
+	struct virtio_device *vdev = vpci->vdev;
+	struct virt_queue *vq = selected_vq(vpci);
+	u32 v = 0;
+
+	memcpy(&v, data, min_t(u32, len, 4));
+	switch (off) {
+	case VIRTIO_PCI_GUEST_FEATURES:
+		vdev->legacy = true;
+		/* VERSION_1 and above are out of a legacy driver's reach. */
+		virtio_set_guest_features(vdev, v);
+		break;
+	case VIRTIO_PCI_QUEUE_PFN:
+		vdev->legacy = true;
+		if (vq)
+			legacy_set_pfn(vpci, vq, v);
+		break;
+	case VIRTIO_PCI_QUEUE_SEL:
+		vpci->queue_select = v;
+		break;
+	case VIRTIO_PCI_QUEUE_NOTIFY:
+		if (v < vdev->nr_queues)
+			virtq_kick(&vdev->vqs[v]);
+		break;
+	case VIRTIO_PCI_STATUS:
+		vdev->legacy = true;
+		common_set_status(vpci, v & 0xff);
+		break;
+	case VIRTIO_MSI_CONFIG_VECTOR:
+		vpci->config_vector = vpci_check_vector(vpci, v);
+		break;
+	case VIRTIO_MSI_QUEUE_VECTOR:
+		if (vq)
+			vq->msix_vector = vpci_check_vector(vpci, v);
+		break;
+	}
+}
+
+static void legacy_access(struct kvm_cpu *vcpu, u64 addr, u8 *data, u32 len,
+			  bool is_write, void *priv)
+{
+	struct virtio_pci *vpci = priv;
+	u32 off = addr - vpci->bar_addr[VPCI_LEGACY_BAR];
+	u32 cfg = legacy_config_off(vpci);
+
+	if (off >= cfg) {
+		virtio_config_access(vpci->vdev, off - cfg, data, len, is_write);
+		return;
+	}
+	if (off == VIRTIO_PCI_ISR && !is_write) {
+		memset(data, 0, len);
+		data[0] = vpci_isr_read(vpci);
+		return;
+	}
+	mutex_lock(&vpci->lock);
+	if (is_write)
+		legacy_write(vpci, off, data, len);
+	else
+		legacy_read(vpci, off, data, len);
+	mutex_unlock(&vpci->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* The memory BAR */
+
+static void mem_bar_access(struct virtio_pci *vpci, u32 off, u8 *data,
+			   u32 len, bool is_write)
+{
+	struct virtio_device *vdev = vpci->vdev;
+	u32 q;
+
+	if (off < VPCI_ISR_OFF) {
+		common_access(vpci, off - VPCI_COMMON_OFF, data, len, is_write);
+	} else if (off < VPCI_DEVCFG_OFF) {
+		if (!is_write) {
+			memset(data, 0, len);
+			data[0] = off == VPCI_ISR_OFF ? vpci_isr_read(vpci) : 0;
+		}
+	} else if (off < VPCI_NOTIFY_OFF) {
+		virtio_config_access(vdev, off - VPCI_DEVCFG_OFF, data, len,
+				     is_write);
+	} else if (off < VPCI_MSIX_TABLE_OFF) {
+		/* The slow path, when KVM did not catch the notification. */
+		q = (off - VPCI_NOTIFY_OFF) / VPCI_NOTIFY_MULT;
+		if (is_write && q < vdev->nr_queues)
+			virtq_kick(&vdev->vqs[q]);
+		else if (!is_write)
+			memset(data, 0, len);
+	} else if (off < VPCI_MSIX_PBA_OFF) {
+		msix_table_access(vpci, off - VPCI_MSIX_TABLE_OFF, data, len,
+				  is_write);
+	} else if (!is_write) {
+		msix_pba_read(vpci, off - VPCI_MSIX_PBA_OFF, data, len);
+	}
+}
+
+static void mem_bar_mmio(struct kvm_cpu *vcpu, u64 addr, u8 *data, u32 len,
+			 bool is_write, void *priv)
+{
+	struct virtio_pci *vpci = priv;
+
+	mem_bar_access(vpci, addr - vpci->bar_addr[VPCI_MEM_BAR], data, len,
+		       is_write);
+}
+
+static int vpci_bar_activate(struct kvm *kvm, struct pci_device *pdev,
+			     int bar, u64 addr, u64 size)
+{
+	struct virtio_pci *vpci = pdev->priv;
+	struct virtio_device *vdev = vpci->vdev;
+	unsigned int i;
+	int ret;
+
+	vpci->bar_addr[bar] = addr;
+	if (bar == VPCI_LEGACY_BAR) {
+		ret = bus_register(kvm, BUS_PIO, addr, size, legacy_access, vpci);
+		if (ret)
+			return ret;
+		for (i = 0; i < vdev->nr_queues; i++) {
+			struct ioevent *ev = &vpci->legacy_ev[i];
+
+			*ev = (struct ioevent) {
+				.bus = BUS_PIO,
+				.addr = addr + VIRTIO_PCI_QUEUE_NOTIFY,
+				.len = 2, .datamatch = true, .data = i,
+				.fd = vdev->vqs[i].kick_fd,
+			};
+			ioeventfd__add(kvm, ev);
+		}
+		return 0;
+	}
+
+	ret = bus_register(kvm, BUS_MMIO, addr, size, mem_bar_mmio, vpci);
+	if (ret)
+		return ret;
+	for (i = 0; i < vdev->nr_queues; i++) {
+		struct ioevent *ev = &vpci->notify_ev[i];
+
+		*ev = (struct ioevent) {
+			.bus = BUS_MMIO,
+			.addr = addr + VPCI_NOTIFY_OFF + i * VPCI_NOTIFY_MULT,
+			.len = 2,
+			.fd = vdev->vqs[i].kick_fd,
+		};
+		ioeventfd__add(kvm, ev);
+	}
+	return 0;
+}
+
+static int vpci_bar_deactivate(struct kvm *kvm, struct pci_device *pdev,
+			       int bar, u64 addr, u64 size)
+{
+	struct virtio_pci *vpci = pdev->priv;
+	struct ioevent *evs;
+	unsigned int i;
+
+	evs = bar == VPCI_LEGACY_BAR ? vpci->legacy_ev : vpci->notify_ev;
+	for (i = 0; i < vpci->vdev->nr_queues; i++)
+		ioeventfd__del(kvm, &evs[i]);
+	return bus_unregister(kvm, bar == VPCI_LEGACY_BAR ? BUS_PIO : BUS_MMIO,
+			      addr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Config space: capabilities */
+
+static void pcicfg_cap_access(struct virtio_pci *vpci, bool is_write)
+{
+	struct virtio_pci_cfg_cap *cap = (void *)&vpci->pdev.cfg[CAP_PCICFG];
+	u32 len = cap->cap.length, off = cap->cap.offset;
+
+	/* VIRTIO_PCI_CAP_PCI_CFG: a window on the memory BAR. */
+	if (cap->cap.bar != VPCI_MEM_BAR || (len != 1 && len != 2 && len != 4) ||
+	    off >= VPCI_MEM_BAR_SIZE || len > VPCI_MEM_BAR_SIZE - off) {
+		if (!is_write)
+			memset(cap->pci_cfg_data, 0, 4);
+		return;
+	}
+	mem_bar_access(vpci, off, cap->pci_cfg_data, len, is_write);
+}
+
+static void vpci_cfg_read(struct kvm *kvm, struct pci_device *pdev,
+			  u32 offset, void *data, u32 len)
+{
+	struct virtio_pci *vpci = pdev->priv;
+	u32 d = CAP_PCICFG + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
+
+	if (offset >= PCI_CONFIG_SIZE || len > PCI_CONFIG_SIZE - offset)
+		return;
+	if (offset < d + 4 && d < offset + len)
+		pcicfg_cap_access(vpci, false);
+	memcpy(data, &pdev->cfg[offset], len);
+}
+
+/* Only these config bytes are writable by the guest. */
+static bool cfg_writable(u32 off)
+{
+	u32 c = CAP_PCICFG;
+
+	if (off == CAP_MSIX + PCI_MSIX_FLAGS + 1)
+		return true;	/* enable and function mask */
+	if (off == c + offsetof(struct virtio_pci_cap, bar))
+		return true;
+	return off >= c + offsetof(struct virtio_pci_cap, offset) &&
+	       off < CAP_END;
+}
+
+static void vpci_cfg_write(struct kvm *kvm, struct pci_device *pdev,
+			   u32 offset, const void *data, u32 len)
+{
+	struct virtio_pci *vpci = pdev->priv;
+	u32 d = CAP_PCICFG + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
+	u32 i, ctrl = CAP_MSIX + PCI_MSIX_FLAGS + 1;
+	u16 flags;
+
+	if (offset >= PCI_CONFIG_SIZE || len > PCI_CONFIG_SIZE - offset)
+		return;
+	for (i = 0; i < len; i++) {
+		if (!cfg_writable(offset + i))
+			continue;
+		/* Keep the table size bits of the control byte read-only. */
+		if (offset + i == ctrl)
+			pdev->cfg[ctrl] = (pdev->cfg[ctrl] & 0x07) |
+					  (((const u8 *)data)[i] & 0xc0);
+		else
+			pdev->cfg[offset + i] = ((const u8 *)data)[i];
+	}
+	if (offset <= ctrl && ctrl < offset + len) {
+		memcpy(&flags, &pdev->cfg[CAP_MSIX + PCI_MSIX_FLAGS], 2);
+		msix_control_write(vpci, flags);
+	}
+	if (offset < d + 4 && d < offset + len)
+		pcicfg_cap_access(vpci, true);
+}
+
+static void add_vcap(struct pci_device *pdev, u8 pos, u8 next, u8 len,
+		     u8 type, u32 off, u32 size)
+{
+	struct virtio_pci_cap *cap = (void *)&pdev->cfg[pos];
+
+	cap->cap_vndr = PCI_CAP_ID_VNDR;
+	cap->cap_next = next;
+	cap->cap_len = len;
+	cap->cfg_type = type;
+	cap->bar = VPCI_MEM_BAR;
+	cap->offset = off;
+	cap->length = size;
+}
+
+static void vpci_build_config(struct virtio_pci *vpci)
+{
+	struct pci_device *pdev = &vpci->pdev;
+	struct virtio_device *vdev = vpci->vdev;
+	struct virtio_pci_notify_cap *ncap;
+	u16 msix_flags = vpci->nr_vectors - 1;
+	u32 v;
+
+	pdev->hdr.vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
+	pdev->hdr.subsys_vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
+	if (vpci->transitional) {
+		pdev->hdr.device_id = legacy_ids[vdev->device_id];
+		pdev->hdr.revision_id = 0;
+	} else {
+		pdev->hdr.device_id = VIRTIO_PCI_MODERN_ID_BASE + vdev->device_id;
+		pdev->hdr.revision_id = 1;
+	}
+	pdev->hdr.subsys_id = vdev->device_id;
+	pdev->hdr.class[2] = 0xff;	/* unclassified; the driver goes by id */
+	pdev->hdr.status = PCI_STATUS_CAP_LIST;
+	pdev->hdr.capabilities = CAP_MSIX;
+	pdev->hdr.irq_pin = 1;
+
+	pdev->cfg[CAP_MSIX + PCI_CAP_LIST_ID] = PCI_CAP_ID_MSIX;
+	pdev->cfg[CAP_MSIX + PCI_CAP_LIST_NEXT] = CAP_COMMON;
+	memcpy(&pdev->cfg[CAP_MSIX + PCI_MSIX_FLAGS], &msix_flags, 2);
+	v = VPCI_MSIX_TABLE_OFF | VPCI_MEM_BAR;
+	memcpy(&pdev->cfg[CAP_MSIX + PCI_MSIX_TABLE], &v, 4);
+	v = VPCI_MSIX_PBA_OFF | VPCI_MEM_BAR;
+	memcpy(&pdev->cfg[CAP_MSIX + PCI_MSIX_PBA], &v, 4);
+
+	add_vcap(pdev, CAP_COMMON, CAP_ISR, sizeof(struct virtio_pci_cap),
+		 VIRTIO_PCI_CAP_COMMON_CFG, VPCI_COMMON_OFF,
+		 sizeof(struct virtio_pci_common_cfg));
+	add_vcap(pdev, CAP_ISR, CAP_DEVCFG, sizeof(struct virtio_pci_cap),
+		 VIRTIO_PCI_CAP_ISR_CFG, VPCI_ISR_OFF, 1);
+	add_vcap(pdev, CAP_DEVCFG, CAP_NOTIFY, sizeof(struct virtio_pci_cap),
+		 VIRTIO_PCI_CAP_DEVICE_CFG, VPCI_DEVCFG_OFF,
+		 max_t(u32, vdev->config_size, 4));
+	add_vcap(pdev, CAP_NOTIFY, CAP_PCICFG,
+		 sizeof(struct virtio_pci_notify_cap), VIRTIO_PCI_CAP_NOTIFY_CFG,
+		 VPCI_NOTIFY_OFF, vdev->nr_queues * VPCI_NOTIFY_MULT);
+	ncap = (void *)&pdev->cfg[CAP_NOTIFY];
+	ncap->notify_off_multiplier = VPCI_NOTIFY_MULT;
+	add_vcap(pdev, CAP_PCICFG, 0, sizeof(struct virtio_pci_cfg_cap),
+		 VIRTIO_PCI_CAP_PCI_CFG, 0, 0);
+	pdev->cfg[CAP_PCICFG + offsetof(struct virtio_pci_cap, bar)] = 0;
+}
+
+static const struct virtio_transport_ops vpci_transport_ops = {
+	.signal_vq = vpci_signal_vq,
+	.signal_config = vpci_signal_config,
+};
+
+/* The legacy BAR: registers, MSI-X vectors, then the device config. */
+static u32 legacy_bar_size(struct virtio_device *vdev)
+{
+	u32 need = VIRTIO_PCI_CONFIG_OFF(1) + vdev->config_size, size = 32;
+
+	while (size < need)
+		size <<= 1;
+	return size;
+}
+
+static int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
+{
+	struct virtio_pci *vpci = xzalloc(sizeof(*vpci));
+	struct pci_device *pdev = &vpci->pdev;
+	unsigned int i;
+	int ret;
+
+	if (vdev->config_size > VPCI_DEVCFG_SIZE)
+		return error("%s: config space too large", vdev->name);
+	if (vdev->transport == VIRTIO_TRANSPORT_PCI_LEGACY &&
+	    (vdev->device_id >= ARRAY_SIZE(legacy_ids) ||
+	     !legacy_ids[vdev->device_id]))
+		return error("%s: no legacy PCI id for this device", vdev->name);
+
+	vpci->vdev = vdev;
+	vpci->kvm = kvm;
+	vpci->transitional = vdev->transport == VIRTIO_TRANSPORT_PCI_LEGACY;
+	mutex_init(&vpci->lock);
+	mutex_init(&vpci->msix_lock);
+	vpci->config_vector = VIRTIO_NO_VECTOR;
+	vpci->nr_vectors = vdev->nr_queues + 1;
+	vpci->vectors = xcalloc(vpci->nr_vectors, sizeof(*vpci->vectors));
+	for (i = 0; i < vpci->nr_vectors; i++) {
+		vpci->vectors[i].gsi = -1;
+		vpci->vectors[i].fd = -1;
+		vpci->vectors[i].ctrl = PCI_MSIX_ENTRY_CTRL_MASKBIT;
+	}
+	vpci->notify_ev = xcalloc(vdev->nr_queues, sizeof(struct ioevent));
+	vpci->legacy_ev = xcalloc(vdev->nr_queues, sizeof(struct ioevent));
+
+	vdev->transport_priv = vpci;
+	vdev->transport_ops = &vpci_transport_ops;
+	if (vpci->transitional)
+		vdev->host_features |= 1ULL << VIRTIO_F_ANY_LAYOUT;
+
+	vpci_build_config(vpci);
+	pdev->bar_size[VPCI_MEM_BAR] = VPCI_MEM_BAR_SIZE;
+	pdev->hdr.bar[VPCI_MEM_BAR] = pci__alloc_mmio_space(kvm, VPCI_MEM_BAR_SIZE);
+	if (vpci->transitional) {
+		u32 size = legacy_bar_size(vdev);
+
+		pdev->bar_size[VPCI_LEGACY_BAR] = size;
+		pdev->hdr.bar[VPCI_LEGACY_BAR] = pci__alloc_io_space(kvm, size) |
+						  PCI_BASE_ADDRESS_SPACE_IO;
+	}
+	pdev->bar_activate = vpci_bar_activate;
+	pdev->bar_deactivate = vpci_bar_deactivate;
+	pdev->cfg_read = vpci_cfg_read;
+	pdev->cfg_write = vpci_cfg_write;
+	pdev->priv = vpci;
+
+	ret = pci__register(kvm, pdev);
+	if (ret)
+		return error("%s: cannot register the PCI device", vdev->name);
+	return 0;
+}
+
+static const struct virtio_transport vpci_transport = {
+	.init = virtio_pci__init,
+};
+
+static void __constructor virtio_pci__register_transport(void)
+{
+	virtio_transport__register(VIRTIO_TRANSPORT_PCI, &vpci_transport);
+	virtio_transport__register(VIRTIO_TRANSPORT_PCI_LEGACY, &vpci_transport);
+}
