@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVM__SERIAL_H
+#define KVM__SERIAL_H
+
+struct kvm;
+
+/*
+ * The 16550A UARTs: ttyS0 0x3f8 IRQ 4 (the host terminal), ttyS1 0x2f8
+ * IRQ 3, ttyS2 0x3e8 IRQ 4, ttyS3 0x2e8 IRQ 3 (present, unconnected).
+ * Initcalls (INIT_DEV), public for the unit tests.
+ */
+#define SERIAL_NR_PORTS		4
+
+int serial8250__init(struct kvm *kvm);
+int serial8250__exit(struct kvm *kvm);
+
+#endif /* KVM__SERIAL_H */
