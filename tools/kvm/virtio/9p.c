@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-9p: shares a host directory with the guest (--9p DIR,TAG[,ro]).
+ * The device is a single request queue; the protocol lives in
+ * 9p-server.c.  Requests are served on the queue's own thread, in order,
+ * so a slow file system never holds up a vCPU or another device.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <linux/virtio_9p.h>
+#include <linux/virtio_ids.h>
+
+#include <linux/kernel.h>
+#include <subcmd/parse-options.h>
+#include <subcmd/usage.h>
+#include <subcmd/util.h>
+
+#include "kvm/9p.h"
+#include "kvm/init.h"
+#include "kvm/kvm.h"
+#include "kvm/virtio.h"
+#include "kvm/virtio-9p.h"
+
+#define P9_QUEUE_SIZE		128
+
+struct p9_dev {
+	struct virtio_device vdev;
+	struct p9_server *srv;
+	struct virtq_elem *elem;	/* used by the queue thread only */
+	char name[32];
+	struct virtio_9p_config *config;
+};
+
+static struct p9_dev *p9_devs[LKVM_MAX_9P_SHARES];
+static int nr_p9_devs;
+
+static void p9_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
+{
+	struct p9_dev *p9 = vdev->priv;
+	struct virtq_elem *elem = p9->elem;
+	size_t len;
+
+	while (virtq_pop(vq, elem) > 0) {
+		len = p9_server_handle(p9->srv, elem->iov, elem->out_num,
+				       elem->iov + elem->out_num,
+				       elem->in_num);
+		virtq_push(vq, elem, len);
+		/* Each reply may unblock a different guest task. */
+		virtio_queue_signal(vq);
+	}
+}
+
+static const struct virtio_device_ops p9_ops = {
+	.queue_notify = p9_queue_notify,
+};
+
+int virtio_9p__check_tag(const char *tag)
+{
+	size_t len = strlen(tag);
+	size_t i;
+
+	if (!len || len > VIRTIO_9P_MAX_TAG)
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (tag[i] == ',' || tag[i] <= ' ' || tag[i] > '~')
+			return -EINVAL;
+	return 0;
+}
+
+int virtio_9p__add_share(struct kvm_config *cfg, const char *dir,
+			 const char *tag, bool readonly)
+{
+	struct p9_share_params *p;
+	struct stat st;
+	int i;
+
+	if (cfg->nr_9p_shares >= LKVM_MAX_9P_SHARES)
+		return error("too many 9p shares (at most %d)",
+			     LKVM_MAX_9P_SHARES);
+	if (virtio_9p__check_tag(tag))
+		return error("9p: bad tag '%s': 1 to %d printable characters, no ','",
+			     tag, VIRTIO_9P_MAX_TAG);
+	for (i = 0; i < cfg->nr_9p_shares; i++)
+		if (!strcmp(cfg->shares[i].tag, tag))
+			return error("9p: tag '%s' used twice", tag);
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return error("9p: '%s' is not a directory", dir);
+
+	p = &cfg->shares[cfg->nr_9p_shares++];
+	p->host_dir = xstrdup(dir);
+	p->tag = xstrdup(tag);
+	p->readonly = readonly;
+	return 0;
+}
+
+/* DIR,TAG[,ro]: a bare DIR gets its last component as the tag. */
+int virtio_9p__parse_share(struct kvm_config *cfg, const char *arg)
+{
+	char *copy = xstrdup(arg), *dir, *tag, *opt, *save = NULL;
+	const char *name;
+	bool readonly = false;
+	int ret;
+
+	dir = strtok_r(copy, ",", &save);
+	tag = strtok_r(NULL, ",", &save);
+	name = tag;
+	while ((opt = strtok_r(NULL, ",", &save))) {
+		if (strcmp(opt, "ro")) {
+			error("9p: unknown option '%s' in '%s'", opt, arg);
+			free(copy);
+			return -1;
+		}
+		readonly = true;
+	}
+	if (!dir) {
+		free(copy);
+		return error("9p: expected DIR,TAG[,ro]");
+	}
+	if (!name) {
+		tag = strrchr(dir, '/');
+		name = tag && tag[1] ? tag + 1 : "lkvm";
+	}
+	ret = virtio_9p__add_share(cfg, dir, name, readonly);
+	free(copy);
+	return ret;
+}
+
+int virtio_9p__opt_parser(const struct option *opt, const char *arg,
+			  int unset)
+{
+	struct kvm_config *cfg = opt->value;
+
+	if (unset || !arg)
+		return error("--9p needs DIR,TAG[,ro]");
+	return virtio_9p__parse_share(cfg, arg);
+}
+
+static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
+			 int index)
+{
+	size_t tag_len = strlen(p->tag);
+	struct p9_dev *p9;
+	int ret;
+
+	p9 = xzalloc(sizeof(*p9));
+	p9->srv = p9_server_new(p->host_dir, p->readonly);
+	if (!p9->srv) {
+		ret = error("9p: cannot share '%s': %s", p->host_dir,
+			    strerror(errno));
+		free(p9);
+		return ret;
+	}
+	p9->config = xzalloc(sizeof(*p9->config) + tag_len);
+	p9->config->tag_len = htole16(tag_len);
+	memcpy(p9->config->tag, p->tag, tag_len);
+	p9->elem = virtq_elem_alloc();
+	snprintf(p9->name, sizeof(p9->name), "virtio-9p%d", index);
+
+	p9->vdev.name = p9->name;
+	p9->vdev.device_id = VIRTIO_ID_9P;
+	p9->vdev.features = 1ULL << VIRTIO_9P_MOUNT_TAG;
+	p9->vdev.config = p9->config;
+	p9->vdev.config_size = sizeof(*p9->config) + tag_len;
+	p9->vdev.nr_queues = 1;
+	p9->vdev.queue_size = P9_QUEUE_SIZE;
+	p9->vdev.queue_flags = VIRTIO_QUEUE_DEDICATED;
+	p9->vdev.ops = &p9_ops;
+	p9->vdev.priv = p9;
+
+	ret = virtio_device__register(kvm, &p9->vdev);
+	if (ret)
+		return ret;
+	p9_devs[nr_p9_devs++] = p9;
+	pr_debug("%s: %s as '%s'%s", p9->name, p->host_dir, p->tag,
+		 p->readonly ? " (read-only)" : "");
+	return 0;
+}
+
+static int virtio_9p__init(struct kvm *kvm)
+{
+	int i, ret;
+
+	for (i = 0; i < kvm->cfg.nr_9p_shares; i++) {
+		ret = p9_dev_create(kvm, &kvm->cfg.shares[i], i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+virtio_dev_init(virtio_9p__init);
