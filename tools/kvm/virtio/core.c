@@ -517,14 +517,15 @@ void virtio_config_access(struct virtio_device *vdev, u32 offset, void *data,
 			memset(data, 0, len);
 		return;
 	}
+	/* Config space is read-only unless the device takes writes. */
+	if (is_write) {
+		if (vdev->ops->config_write)
+			vdev->ops->config_write(vdev, offset, data, len);
+		return;
+	}
 	mutex_lock(&vdev->lock);
-	if (is_write)
-		memcpy((u8 *)vdev->config + offset, data, len);
-	else
-		memcpy(data, (u8 *)vdev->config + offset, len);
+	memcpy(data, (u8 *)vdev->config + offset, len);
 	mutex_unlock(&vdev->lock);
-	if (is_write && vdev->ops->config_write)
-		vdev->ops->config_write(vdev, offset, len);
 }
 
 static void virtio_signal_config(struct virtio_device *vdev)

@@ -120,8 +120,13 @@ struct virtio_device_ops {
 	void (*start)(struct virtio_device *vdev);
 	/* Device reset by the driver: forget per-driver state.  Optional. */
 	void (*reset)(struct virtio_device *vdev);
-	/* The driver wrote config[offset, offset + len).  Optional. */
-	void (*config_write)(struct virtio_device *vdev, u32 offset, u32 len);
+	/*
+	 * The driver writes @len bytes at @offset of the config space (range
+	 * already checked).  Without this op config space is read-only.
+	 * Called with no lock held; take vdev->lock to change vdev->config.
+	 */
+	void (*config_write)(struct virtio_device *vdev, u32 offset,
+			     const void *data, u32 len);
 };
 
 enum virtio_transport_type {

@@ -98,8 +98,15 @@ static void queue_notify(struct virtio_device *d, struct virt_queue *q)
 {
 }
 
+static void config_write(struct virtio_device *d, u32 off, const void *data,
+			 u32 len)
+{
+	memcpy(config + off, data, len);
+}
+
 static const struct virtio_device_ops test_ops = {
 	.queue_notify = queue_notify,
+	.config_write = config_write,
 	.reset = dev_reset,
 };
 
