@@ -44,10 +44,19 @@ struct kvm {
 	u32 mem_slots;
 	void *ram_start;		/* host mapping of all guest RAM */
 	u64 ram_size;
+	u64 ram_map_size;		/* RAM plus the holes inside it */
+	int ram_fd;			/* hugetlbfs file, or -1 */
 
 	struct rb_root bus[2];		/* enum bus_type: PIO, MMIO */
 
+	char *cmdline;			/* the guest's, built by kvm__append_cmdline() */
+	void *kernel_image;		/* the kernel file, read before the VM exists */
+	size_t kernel_size;
+	bool vcpus_started;
+
 	int exit_status;		/* lkvm's exit status once the guest ends */
+	bool exiting;			/* kvm__request_exit() was called */
+	int exit_fd;			/* eventfd: wakes kvm__wait_exit() */
 };
 
 /* Life cycle; the arch hooks live in ARCH/kvm.c. */
@@ -73,7 +82,54 @@ void *guest_flat_to_host(struct kvm *kvm, u64 addr);
 void *guest_range_to_host(struct kvm *kvm, u64 addr, u64 len);
 u64 host_to_guest_flat(struct kvm *kvm, void *ptr);
 
-/* Ends the VM: every vCPU stops, lkvm exits with @status. */
+/*
+ * Ends the VM: every vCPU stops, lkvm exits with @status.  The first
+ * caller's status wins; callable from any thread (not from a signal
+ * handler).
+ */
 void kvm__request_exit(struct kvm *kvm, int status);
+/* Blocks the main thread until kvm__request_exit(); returns the status. */
+int kvm__wait_exit(struct kvm *kvm);
+/*
+ * A signal handler that wants the VM to end sets this to the signal
+ * number and writes to kvm->exit_fd (both async-signal safe).
+ */
+extern volatile int kvm__exit_signal;
+static inline bool kvm__exiting(struct kvm *kvm)
+{
+	return __atomic_load_n(&kvm->exiting, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Adds @arg to the guest's kernel command line.  Devices that the guest
+ * only finds through it (virtio-mmio) call this from their init, before
+ * the kernel is loaded.
+ */
+void kvm__append_cmdline(struct kvm *kvm, const char *arg);
+
+/* True on a host whose KVM is PVM (no VT-x/AMD-V, see LAB.md). */
+bool kvm__host_is_pvm(void);
+
+/*
+ * Architecture hooks (ARCH/kvm.c), called by kvm__init() in this order:
+ * probe the kernel file (before any VM exists), set the VM up (irqchip,
+ * RAM layout), then load the kernel once every device is registered.
+ */
+int kvm__arch_probe_kernel(struct kvm *kvm);
+int kvm__arch_init(struct kvm *kvm);
+int kvm__arch_load_kernel(struct kvm *kvm);
+void kvm__arch_exit(struct kvm *kvm);
+const char *kvm__arch_default_cmdline(struct kvm *kvm);
+/* Explains a fatal exit the generic code doesn't know about. */
+void kvm__arch_explain_failure(struct kvm *kvm, u32 exit_reason, u32 suberror);
+
+/*
+ * Guest memory (guest-mem.c): one host mapping of @map_size bytes at
+ * kvm->ram_start; guest physical address X of a RAM bank is at
+ * ram_start + X, so the arch code leaves holes unbacked by mapping
+ * them PROT_NONE.
+ */
+int kvm__alloc_ram(struct kvm *kvm, u64 map_size);
+void kvm__free_ram(struct kvm *kvm);
 
 #endif /* KVM__KVM_H */
