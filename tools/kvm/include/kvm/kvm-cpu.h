@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <pthread.h>
+#include <signal.h>
 #include <linux/kvm.h>
 
 #include "kvm/kvm-cpu-arch.h"
@@ -21,16 +22,29 @@ struct kvm_cpu {
 	struct kvm_run *kvm_run;
 	size_t kvm_run_size;
 	pthread_t thread;
+	bool thread_started;
 	bool is_running;
 	struct kvm_cpu_arch arch;
 };
 
+/*
+ * The signal that kicks a vCPU thread out of KVM_RUN.  Its handler sets
+ * kvm_run->immediate_exit, so a kick that lands just before KVM_RUN is
+ * not lost.
+ */
+#define SIGLKVM_KICK	(SIGRTMIN + 1)
+
 int kvm_cpu__init_all(struct kvm *kvm);
+/* Starts one thread per vCPU; kvm_cpu__exit_all() stops and joins them. */
+int kvm_cpu__start_all(struct kvm *kvm);
 int kvm_cpu__exit_all(struct kvm *kvm);
 /* Runs the vCPU loop on the calling thread until the VM ends. */
 int kvm_cpu__run(struct kvm_cpu *vcpu);
 /* Kicks every vCPU out of KVM_RUN (pause, exit). */
 void kvm_cpu__kick_all(struct kvm *kvm);
+
+/* Creates vCPU @cpu_id and maps its kvm_run (for kvm_cpu__arch_init). */
+struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id);
 
 /* Architecture hooks (ARCH/kvm-cpu.c). */
 struct kvm_cpu *kvm_cpu__arch_init(struct kvm *kvm, unsigned long cpu_id);

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPUs: one thread each, looping on KVM_RUN and handing I/O exits to the
+ * buses.  Stopping is a flag (kvm->exiting) plus a kick: SIGLKVM_KICK,
+ * whose handler sets kvm_run->immediate_exit so that KVM_RUN returns at
+ * once even when the kick arrives just before the thread enters it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/kernel.h>
+#include <subcmd/usage.h>
+#include <subcmd/util.h>
+
+#include "kvm/bus.h"
+#include "kvm/init.h"
+#include "kvm/kvm.h"
+#include "kvm/kvm-cpu.h"
+
+static __thread struct kvm_cpu *current_vcpu;
+
+static void kick_handler(int sig)
+{
+	struct kvm_cpu *vcpu = current_vcpu;
+
+	if (vcpu)
+		WRITE_ONCE(vcpu->kvm_run->immediate_exit, 1);
+}
+
+/* Creates vCPU @cpu_id and maps its kvm_run: for the arch init hook. */
+struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id)
+{
+	struct kvm_cpu *vcpu = xzalloc(sizeof(*vcpu));
+	int size;
+
+	vcpu->kvm = kvm;
+	vcpu->cpu_id = cpu_id;
+	vcpu->vcpu_fd = ioctl(kvm->vm_fd, KVM_CREATE_VCPU, cpu_id);
+	if (vcpu->vcpu_fd < 0) {
+		error("KVM_CREATE_VCPU %lu: %s", cpu_id, strerror(errno));
+		goto err_free;
+	}
+
+	size = ioctl(kvm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct kvm_run)) {
+		error("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		goto err_close;
+	}
+	vcpu->kvm_run_size = size;
+	vcpu->kvm_run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			     vcpu->vcpu_fd, 0);
+	if (vcpu->kvm_run == MAP_FAILED) {
+		error("cannot map kvm_run of vCPU %lu: %s", cpu_id, strerror(errno));
+		goto err_close;
+	}
+	return vcpu;
+
+err_close:
+	close(vcpu->vcpu_fd);
+err_free:
+	free(vcpu);
+	return NULL;
+}
+
+static void kvm_cpu__free(struct kvm_cpu *vcpu)
+{
+	munmap(vcpu->kvm_run, vcpu->kvm_run_size);
+	close(vcpu->vcpu_fd);
+	free(vcpu);
+}
+
+int kvm_cpu__init_all(struct kvm *kvm)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+	int i;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGLKVM_KICK, &sa, NULL) < 0)
+		return error("sigaction: %s", strerror(errno));
+
+	kvm->cpus = xcalloc(kvm->nrcpus, sizeof(*kvm->cpus));
+	for (i = 0; i < kvm->nrcpus; i++) {
+		kvm->cpus[i] = kvm_cpu__arch_init(kvm, i);
+		if (!kvm->cpus[i])
+			return error("cannot set up vCPU %d", i);
+	}
+	return 0;
+}
+base_init(kvm_cpu__init_all);
+
+static bool handle_io(struct kvm_cpu *vcpu)
+{
+	struct kvm_run *run = vcpu->kvm_run;
+	u32 size = run->io.size, count = run->io.count, i;
+	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
+	u8 *data = (u8 *)run + run->io.data_offset;
+	u16 port = run->io.port;
+
+	/* KVM fills these in, but a bug must not make us scribble. */
+	if (!size || size > 4 || run->io.data_offset >= vcpu->kvm_run_size ||
+	    (u64)size * count > vcpu->kvm_run_size - run->io.data_offset) {
+		error("vCPU %lu: bad I/O exit (port 0x%x size %u count %u)",
+		      vcpu->cpu_id, port, size, count);
+		return false;
+	}
+
+	/* String I/O: every element goes to the same port. */
+	for (i = 0; i < count; i++, data += size)
+		bus_dispatch(vcpu, BUS_PIO, port, data, size, is_write);
+	return true;
+}
+
+static void handle_mmio(struct kvm_cpu *vcpu)
+{
+	struct kvm_run *run = vcpu->kvm_run;
+	u32 len = run->mmio.len;
+
+	if (len > sizeof(run->mmio.data))
+		len = sizeof(run->mmio.data);
+	bus_dispatch(vcpu, BUS_MMIO, run->mmio.phys_addr, run->mmio.data, len,
+		     run->mmio.is_write);
+}
+
+static void explain_internal_error(struct kvm_cpu *vcpu)
+{
+	struct kvm_run *run = vcpu->kvm_run;
+	u32 i, n = run->internal.ndata;
+
+	error("vCPU %lu: KVM internal error, suberror %u", vcpu->cpu_id,
+	      run->internal.suberror);
+	if (n > ARRAY_SIZE(run->internal.data))
+		n = ARRAY_SIZE(run->internal.data);
+	for (i = 0; i < n; i++)
+		error("  data[%u] = 0x%llx", i,
+		      (unsigned long long)run->internal.data[i]);
+	kvm_cpu__arch_show_registers(vcpu);
+	kvm__arch_explain_failure(vcpu->kvm, run->exit_reason,
+				  run->internal.suberror);
+}
+
+static void handle_system_event(struct kvm_cpu *vcpu)
+{
+	struct kvm_run *run = vcpu->kvm_run;
+
+	switch (run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		pr_info("the guest powered off");
+		kvm__request_exit(vcpu->kvm, 0);
+		break;
+	case KVM_SYSTEM_EVENT_RESET:
+		pr_info("the guest rebooted");
+		kvm__request_exit(vcpu->kvm, 0);
+		break;
+	case KVM_SYSTEM_EVENT_CRASH:
+		error("the guest crashed (vCPU %lu)", vcpu->cpu_id);
+		kvm__request_exit(vcpu->kvm, 1);
+		break;
+	default:
+		error("vCPU %lu: unknown system event %u", vcpu->cpu_id,
+		      run->system_event.type);
+		kvm__request_exit(vcpu->kvm, 1);
+		break;
+	}
+}
+
+/* Returns false when the VM must end. */
+static bool handle_exit(struct kvm_cpu *vcpu)
+{
+	struct kvm_run *run = vcpu->kvm_run;
+	struct kvm *kvm = vcpu->kvm;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		if (handle_io(vcpu))
+			return true;
+		break;
+	case KVM_EXIT_MMIO:
+		handle_mmio(vcpu);
+		return true;
+	case KVM_EXIT_INTR:
+	case KVM_EXIT_HLT:
+		/* HLT only exits without an in-kernel LAPIC; just go on. */
+		return true;
+	case KVM_EXIT_SYSTEM_EVENT:
+		handle_system_event(vcpu);
+		return false;
+	case KVM_EXIT_SHUTDOWN:
+		error("vCPU %lu: the guest shut down (triple fault): it hit an exception it could not handle",
+		      vcpu->cpu_id);
+		kvm_cpu__arch_show_registers(vcpu);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		explain_internal_error(vcpu);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		error("vCPU %lu: KVM could not enter the guest (hardware reason 0x%llx)",
+		      vcpu->cpu_id, (unsigned long long)
+		      run->fail_entry.hardware_entry_failure_reason);
+		kvm_cpu__arch_show_registers(vcpu);
+		kvm__arch_explain_failure(kvm, run->exit_reason, 0);
+		break;
+	default:
+		if (kvm_cpu__arch_handle_exit(vcpu))
+			return true;
+		error("vCPU %lu: unexpected exit reason %u", vcpu->cpu_id,
+		      run->exit_reason);
+		kvm_cpu__arch_show_registers(vcpu);
+		break;
+	}
+	kvm__request_exit(kvm, 1);
+	return false;
+}
+
+int kvm_cpu__run(struct kvm_cpu *vcpu)
+{
+	struct kvm *kvm = vcpu->kvm;
+
+	vcpu->is_running = true;
+	while (!kvm__exiting(kvm)) {
+		if (ioctl(vcpu->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				WRITE_ONCE(vcpu->kvm_run->immediate_exit, 0);
+				continue;
+			}
+			error("vCPU %lu: KVM_RUN: %s", vcpu->cpu_id,
+			      strerror(errno));
+			kvm_cpu__arch_show_registers(vcpu);
+			kvm__request_exit(kvm, 1);
+			break;
+		}
+		if (!handle_exit(vcpu))
+			break;
+	}
+	vcpu->is_running = false;
+	return 0;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct kvm_cpu *vcpu = arg;
+	char name[16];
+	sigset_t set;
+
+	snprintf(name, sizeof(name), "kvm-vcpu-%lu", vcpu->cpu_id);
+	pthread_setname_np(pthread_self(), name);
+
+	current_vcpu = vcpu;
+	sigemptyset(&set);
+	sigaddset(&set, SIGLKVM_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+	kvm_cpu__arch_reset(vcpu);
+	kvm_cpu__run(vcpu);
+	return NULL;
+}
+
+int kvm_cpu__start_all(struct kvm *kvm)
+{
+	int i, err;
+
+	for (i = 0; i < kvm->nrcpus; i++) {
+		struct kvm_cpu *vcpu = kvm->cpus[i];
+
+		err = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+		if (err) {
+			error("cannot start vCPU %d: %s", i, strerror(err));
+			kvm__request_exit(kvm, 1);
+			return -1;
+		}
+		__atomic_store_n(&vcpu->thread_started, true, __ATOMIC_RELEASE);
+	}
+	kvm->vcpus_started = true;
+	return 0;
+}
+
+void kvm_cpu__kick_all(struct kvm *kvm)
+{
+	int i;
+
+	if (!kvm->cpus)
+		return;
+	for (i = 0; i < kvm->nrcpus; i++) {
+		struct kvm_cpu *vcpu = kvm->cpus[i];
+
+		if (vcpu && __atomic_load_n(&vcpu->thread_started, __ATOMIC_ACQUIRE))
+			pthread_kill(vcpu->thread, SIGLKVM_KICK);
+	}
+}
+
+/* Stops the vCPU threads, joins them and frees the vCPUs. */
+int kvm_cpu__exit_all(struct kvm *kvm)
+{
+	int i;
+
+	if (!kvm->cpus)
+		return 0;
+
+	if (!kvm__exiting(kvm))
+		kvm__request_exit(kvm, kvm->exit_status);
+	for (i = 0; i < kvm->nrcpus; i++) {
+		struct kvm_cpu *vcpu = kvm->cpus[i];
+
+		if (!vcpu)
+			continue;
+		if (vcpu->thread_started)
+			pthread_join(vcpu->thread, NULL);
+		kvm_cpu__free(vcpu);
+	}
+	free(kvm->cpus);
+	kvm->cpus = NULL;
+	return 0;
+}

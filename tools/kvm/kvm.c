@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM: opening and checking KVM, creating the VM, bringing the
+ * components up in initcall order, and ending it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/kernel.h>
+#include <subcmd/usage.h>
+#include <subcmd/util.h>
+
+#include "kvm/init.h"
+#include "kvm/kvm.h"
+#include "kvm/kvm-cpu.h"
+
+#define KVM_DEV			"/dev/kvm"
+#define KVM_MAX_KERNEL_SIZE	(512ULL << 20)
+
+struct kvm_cap_req {
+	unsigned int cap;
+	const char *name;
+};
+
+#define CAP(x)	{ KVM_CAP_##x, "KVM_CAP_" #x }
+
+/* What lkvm cannot run without, on every architecture. */
+static const struct kvm_cap_req kvm_required_caps[] = {
+	CAP(USER_MEMORY),
+	CAP(IRQCHIP),
+	CAP(IRQ_ROUTING),
+	CAP(IRQFD),
+	CAP(IOEVENTFD),
+	CAP(IMMEDIATE_EXIT),
+	CAP(ONE_REG),
+#ifdef __x86_64__
+	CAP(HLT),
+	CAP(EXT_CPUID),
+	CAP(SET_TSS_ADDR),
+	CAP(SET_IDENTITY_MAP_ADDR),
+	CAP(PIT2),
+	CAP(IRQ_INJECT_STATUS),
+#endif
+};
+
+static DEFINE_MUTEX(exit_lock);
+/* Exit initcalls only run when the init ones did. */
+static bool initcalls_ran;
+
+struct kvm *kvm__new(void)
+{
+	struct kvm *kvm = xzalloc(sizeof(*kvm));
+
+	kvm->sys_fd = -1;
+	kvm->vm_fd = -1;
+	kvm->ram_fd = -1;
+	kvm->exit_fd = -1;
+	mutex_init(&kvm->mem_banks_lock);
+	INIT_LIST_HEAD(&kvm->mem_banks);
+	kvm->bus[0] = RB_ROOT;
+	kvm->bus[1] = RB_ROOT;
+
+	kvm->exit_fd = eventfd(0, EFD_CLOEXEC);
+	if (kvm->exit_fd < 0)
+		die_perror("eventfd");
+	return kvm;
+}
+
+bool kvm__supports_extension(struct kvm *kvm, unsigned int extension)
+{
+	int fd = kvm->vm_fd >= 0 ? kvm->vm_fd : kvm->sys_fd;
+
+	return ioctl(fd, KVM_CHECK_EXTENSION, extension) > 0;
+}
+
+bool kvm__host_is_pvm(void)
+{
+	return access("/sys/module/kvm_pvm", F_OK) == 0;
+}
+
+static int kvm__open_dev(struct kvm *kvm)
+{
+	int version;
+
+	kvm->sys_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
+	if (kvm->sys_fd < 0) {
+		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+			return error("%s does not exist: this host has no KVM. Load kvm-intel or kvm-amd (with VT-x/AMD-V enabled in the firmware), or run lkvm where KVM is available",
+				     KVM_DEV);
+		if (errno == EACCES || errno == EPERM)
+			return error("no permission to open %s: add your user to its group (usually 'kvm') or run as root",
+				     KVM_DEV);
+		return error("cannot open %s: %s", KVM_DEV, strerror(errno));
+	}
+
+	version = ioctl(kvm->sys_fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION)
+		return error("%s speaks KVM API version %d, lkvm needs %d",
+			     KVM_DEV, version, KVM_API_VERSION);
+	return 0;
+}
+
+static int kvm__check_caps(struct kvm *kvm)
+{
+	unsigned int i;
+	int missing = 0;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_required_caps); i++) {
+		if (kvm__supports_extension(kvm, kvm_required_caps[i].cap))
+			continue;
+		error("this host's KVM lacks %s, which lkvm needs",
+		      kvm_required_caps[i].name);
+		missing++;
+	}
+	return missing ? -1 : 0;
+}
+
+static int kvm__max_vcpus(struct kvm *kvm)
+{
+	int max = ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+	if (max <= 0)
+		max = ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (max <= 0)
+		max = 4;	/* what the API documents when neither exists */
+	return max;
+}
+
+static int kvm__check_vcpus(struct kvm *kvm)
+{
+	int max = kvm__max_vcpus(kvm);
+
+	if (kvm->cfg.nrcpus < 1)
+		return error("the guest needs at least one vCPU (-c %d)",
+			     kvm->cfg.nrcpus);
+	if (kvm->cfg.nrcpus > max)
+		return error("-c %d: this host's KVM allows at most %d vCPUs per VM",
+			     kvm->cfg.nrcpus, max);
+	kvm->nrcpus = kvm->cfg.nrcpus;
+	return 0;
+}
+
+static int kvm__read_kernel(struct kvm *kvm)
+{
+	const char *path = kvm->cfg.kernel_filename;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (!path)
+		return error("no guest kernel given (-k)");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error("cannot open the kernel %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return error("the kernel %s is not a regular file", path);
+	}
+	if ((u64)st.st_size > KVM_MAX_KERNEL_SIZE) {
+		close(fd);
+		return error("the kernel %s is too big (%llu MiB, at most %llu MiB)",
+			     path, (unsigned long long)st.st_size >> 20,
+			     KVM_MAX_KERNEL_SIZE >> 20);
+	}
+
+	kvm->kernel_image = xmalloc(st.st_size + 1);
+	n = read_in_full(fd, kvm->kernel_image, st.st_size);
+	close(fd);
+	if (n != st.st_size)
+		return error("cannot read the kernel %s", path);
+	kvm->kernel_size = st.st_size;
+	return 0;
+}
+
+static int kvm__check_initrd(struct kvm *kvm)
+{
+	const char *path = kvm->cfg.initrd_filename;
+	struct stat st;
+
+	if (!path)
+		return 0;
+	if (stat(path, &st) < 0)
+		return error("cannot use the initrd %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return error("the initrd %s is not a regular file", path);
+	if (access(path, R_OK) < 0)
+		return error("cannot read the initrd %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int kvm__create_vm(struct kvm *kvm)
+{
+	do {
+		kvm->vm_fd = ioctl(kvm->sys_fd, KVM_CREATE_VM, 0);
+	} while (kvm->vm_fd < 0 && errno == EINTR);
+
+	if (kvm->vm_fd < 0)
+		return error("KVM_CREATE_VM: %s", strerror(errno));
+	return 0;
+}
+
+void kvm__append_cmdline(struct kvm *kvm, const char *arg)
+{
+	char *old = kvm->cmdline;
+
+	if (!arg || !*arg)
+		return;
+	if (!old) {
+		kvm->cmdline = xstrdup(arg);
+		return;
+	}
+	kvm->cmdline = xasprintf("%s %s", old, arg);
+	free(old);
+}
+
+/*
+ * Everything that can be checked without a VM is checked first, so that a
+ * bad command line or kernel file never creates one.
+ */
+int kvm__init(struct kvm *kvm)
+{
+	if (kvm__read_kernel(kvm) < 0 || kvm__check_initrd(kvm) < 0)
+		return -1;
+	if (kvm__arch_probe_kernel(kvm) < 0)
+		return -1;
+
+	if (kvm__open_dev(kvm) < 0 || kvm__check_caps(kvm) < 0 ||
+	    kvm__check_vcpus(kvm) < 0)
+		return -1;
+
+	kvm__append_cmdline(kvm, kvm__arch_default_cmdline(kvm));
+	kvm__append_cmdline(kvm, kvm->cfg.kernel_cmdline);
+
+	if (kvm__create_vm(kvm) < 0)
+		return -1;
+	if (kvm__arch_init(kvm) < 0)
+		return -1;
+	initcalls_ran = true;
+	if (init_list__init(kvm) < 0)
+		return -1;
+	return kvm__arch_load_kernel(kvm);
+}
+
+int kvm__exit(struct kvm *kvm)
+{
+	int ret = 0;
+
+	kvm_cpu__exit_all(kvm);
+	if (initcalls_ran && init_list__exit(kvm) < 0)
+		ret = -1;
+	initcalls_ran = false;
+	kvm__arch_exit(kvm);
+	kvm__free_ram(kvm);
+
+	if (kvm->vm_fd >= 0)
+		close(kvm->vm_fd);
+	if (kvm->sys_fd >= 0)
+		close(kvm->sys_fd);
+	if (kvm->exit_fd >= 0)
+		close(kvm->exit_fd);
+	free(kvm->kernel_image);
+	free(kvm->cmdline);
+	free(kvm);
+	return ret;
+}
+
+void kvm__irq_line(struct kvm *kvm, int irq, int level)
+{
+	struct kvm_irq_level irq_level = {
+		.irq = irq,
+		.level = level,
+	};
+
+	if (ioctl(kvm->vm_fd, KVM_IRQ_LINE, &irq_level) < 0)
+		error("KVM_IRQ_LINE %d: %s", irq, strerror(errno));
+}
+
+void kvm__irq_trigger(struct kvm *kvm, int irq)
+{
+	kvm__irq_line(kvm, irq, 1);
+	kvm__irq_line(kvm, irq, 0);
+}
+
+void kvm__request_exit(struct kvm *kvm, int status)
+{
+	u64 one = 1;
+
+	mutex_lock(&exit_lock);
+	if (kvm->exiting) {
+		mutex_unlock(&exit_lock);
+		return;
+	}
+	kvm->exit_status = status;
+	__atomic_store_n(&kvm->exiting, true, __ATOMIC_RELEASE);
+	mutex_unlock(&exit_lock);
+
+	if (write(kvm->exit_fd, &one, sizeof(one)) < 0)
+		error("cannot wake the main thread: %s", strerror(errno));
+	kvm_cpu__kick_all(kvm);
+}
+
+/* Set by the main thread's SIGINT/SIGTERM handler (see builtin-run.c). */
+volatile int kvm__exit_signal;
+
+int kvm__wait_exit(struct kvm *kvm)
+{
+	u64 val;
+
+	while (!kvm__exiting(kvm)) {
+		if (read(kvm->exit_fd, &val, sizeof(val)) < 0 && errno != EINTR)
+			die_perror("read(exit eventfd)");
+		if (kvm__exit_signal) {
+			pr_info("terminated by signal %d", kvm__exit_signal);
+			kvm__request_exit(kvm, 128 + kvm__exit_signal);
+		}
+	}
+	return kvm->exit_status;
+}
