@@ -8,9 +8,12 @@
 /*
  * The x86 guest physical address map: the one place that defines it.
  *
- *   0x00000000 - 0x0009fbff   RAM (real-mode area, boot_params, cmdline)
- *   0x0009fc00 - 0x0009ffff   reserved: MP floating pointer + MP table
- *   0x000a0000 - 0x000fffff   reserved: legacy VGA/BIOS hole
+ *   0x00000000 - 0x0009fbff   RAM (real-mode area, boot_params, cmdline),
+ *                              used at boot as laid out by the BOOT_* below
+ *   0x0009fc00 - 0x0009ffff   reserved (where an EBDA would be)
+ *   0x000a0000 - 0x000effff   legacy VGA/option ROM hole (not in e820)
+ *   0x000f0000 - 0x000fffff   reserved: "BIOS" area with the MP floating
+ *                              pointer + MP table (Linux scans it)
  *   0x00100000 - lowmem top    RAM (kernel at 1 MiB or its pref_address)
  *   KVM_32BIT_GAP_START - 4 GiB  the 32-bit hole: PCI MMIO BARs, virtio-mmio,
  *                                IOAPIC (0xfec00000), LAPIC (0xfee00000)
@@ -26,6 +29,25 @@
 #define KVM_PCI_IO_SIZE		0x9e00
 #define KVM_IOAPIC_BASE		0xfec00000ULL
 #define KVM_LAPIC_BASE		0xfee00000ULL
+/* Two pages KVM needs for itself on Intel hosts (TSS, real-mode EPT map). */
+#define KVM_IDENTITY_MAP_ADDR	0xfeffc000ULL
+#define KVM_TSS_ADDR		0xfeffd000ULL
+
+/* What lkvm writes into low RAM at boot, below 1 MiB. */
+#define BOOT_GDT_ADDR		0x00000500ULL	/* flat GDT: 0x10 code, 0x18 data */
+#define BOOT_PML4_ADDR		0x00001000ULL	/* identity page tables for the */
+#define BOOT_PDPT_ADDR		0x00002000ULL	/* 64-bit entry: 4 GiB in 2 MiB */
+#define BOOT_PD_ADDR		0x00003000ULL	/* pages, 4 page directories */
+#define BOOT_PARAMS_ADDR	0x00007000ULL	/* struct boot_params ("zero page") */
+#define BOOT_STACK_TOP		0x00008ff0ULL
+#define BOOT_PVH_INFO_ADDR	0x00009000ULL	/* hvm_start_info, modlist, memmap */
+#define BOOT_CMDLINE_ADDR	0x00020000ULL
+#define BOOT_CMDLINE_MAX	0x00010000ULL
+#define BOOT_LOWMEM_END		0x0009fc00ULL	/* usable RAM below 1 MiB ends */
+#define BOOT_EBDA_SIZE		0x00000400ULL
+#define BOOT_MPTABLE_ADDR	0x000f0000ULL	/* MP floating pointer + table */
+#define BOOT_MPTABLE_SIZE	0x00010000ULL
+#define BOOT_KERNEL_ADDR	0x00100000ULL	/* bzImage protected-mode kernel */
 
 struct kvm_arch {
 	u64 lowmem_size;	/* RAM below the 32-bit hole */
