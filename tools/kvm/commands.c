@@ -15,6 +15,7 @@
 
 const struct lkvm_command lkvm_commands[] = {
 	{ "help",	cmd_help,	"Show help for lkvm or one of its commands", true },
+	{ "run",	cmd_run,	"Boot a guest kernel in a new VM",	true },
 	{ "version",	cmd_version,	"Print the version of lkvm",		true },
 	{ NULL },
 };

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lkvm run: parse the command line into a struct kvm_config, build the VM,
+ * start its vCPUs and wait until the guest ends.  Every option is checked
+ * before a VM exists.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <linux/kernel.h>
+#include <linux/sizes.h>
+#include <subcmd/parse-options.h>
+#include <subcmd/usage.h>
+#include <subcmd/util.h>
+
+#include "kvm/builtin.h"
+#include "kvm/kvm.h"
+#include "kvm/kvm-cpu.h"
+
+#define DEFAULT_RAM_MIB		256
+#define MIN_RAM_SIZE		(32ULL << 20)
+/* The guest physical address space we lay RAM out in (below 1 TiB). */
+#define MAX_RAM_SIZE		(1ULL << 40)
+
+static const char * const run_usage[] = {
+	"lkvm run [-k KERNEL] [-i INITRD] [-p \"PARAMS\"] [-m MEM] [-c CPUS] [OPTIONS]",
+	NULL
+};
+
+static struct kvm *run_kvm;
+
+static int opt_loglevel(const struct option *opt, const char *arg, int unset)
+{
+	if (loglevel_set(arg) < 0)
+		return error("--loglevel: unknown level '%s' (error, warning, info, debug)",
+			     arg);
+	return 0;
+}
+
+static int opt_console(const struct option *opt, const char *arg, int unset)
+{
+	struct kvm_config *cfg = opt->value;
+
+	if (strcmp(arg, "serial") && strcmp(arg, "virtio"))
+		return error("--console: '%s' is neither 'serial' nor 'virtio'", arg);
+	cfg->console = arg;
+	return 0;
+}
+
+static int opt_transport(const struct option *opt, const char *arg, int unset)
+{
+	struct kvm_config *cfg = opt->value;
+
+	if (strcmp(arg, "pci") && strcmp(arg, "pci-legacy") && strcmp(arg, "mmio"))
+		return error("--virtio-transport: '%s' is not one of pci, pci-legacy, mmio",
+			     arg);
+	cfg->virtio_transport = arg;
+	return 0;
+}
+
+/* Splits "NAME,flag,flag" in place; returns the flags part or NULL. */
+static char *split_flags(char *s)
+{
+	char *comma = strchr(s, ',');
+
+	if (!comma)
+		return NULL;
+	*comma = '\0';
+	return comma + 1;
+}
+
+/* -d IMAGE[,ro][,direct] */
+static int opt_disk(const struct option *opt, const char *arg, int unset)
+{
+	struct kvm_config *cfg = opt->value;
+	struct disk_image_params *disk;
+	char *s, *flags, *flag;
+
+	if (cfg->nr_disks >= LKVM_MAX_DISKS)
+		return error("-d: at most %d disks", LKVM_MAX_DISKS);
+	disk = &cfg->disks[cfg->nr_disks];
+	s = xstrdup(arg);
+	flags = split_flags(s);
+	if (!*s)
+		return error("-d: no image file in '%s'", arg);
+	disk->filename = s;
+	while (flags && *flags) {
+		flag = flags;
+		flags = split_flags(flags);
+		if (!strcmp(flag, "ro"))
+			disk->readonly = true;
+		else if (!strcmp(flag, "direct"))
+			disk->direct = true;
+		else
+			return error("-d %s: unknown flag '%s' (ro, direct)", arg, flag);
+	}
+	cfg->nr_disks++;
+	return 0;
+}
+
+/* --9p DIR,TAG[,ro] */
+static int opt_9p(const struct option *opt, const char *arg, int unset)
+{
+	struct kvm_config *cfg = opt->value;
+	struct p9_share_params *share;
+	char *s, *tag, *flags;
+
+	if (cfg->nr_9p_shares >= LKVM_MAX_9P_SHARES)
+		return error("--9p: at most %d shares", LKVM_MAX_9P_SHARES);
+	share = &cfg->shares[cfg->nr_9p_shares];
+	s = xstrdup(arg);
+	tag = split_flags(s);
+	if (!*s || !tag || !*tag)
+		return error("--9p '%s': expected DIR,TAG[,ro]", arg);
+	flags = split_flags(tag);
+	if (flags && strcmp(flags, "ro"))
+		return error("--9p %s: unknown flag '%s' (ro)", arg, flags);
+	share->host_dir = s;
+	share->tag = tag;
+	share->readonly = flags != NULL;
+	cfg->nr_9p_shares++;
+	return 0;
+}
+
+/*
+ * The kernel of the tree lkvm was built in (lkvm sits in tools/kvm), then
+ * the host's running kernel.
+ */
+static char *find_default_kernel(void)
+{
+	char exe[PATH_MAX], *slash, *path;
+	struct utsname uts;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			path = xasprintf("%s/../../arch/x86/boot/bzImage", exe);
+			if (!access(path, R_OK))
+				return path;
+			free(path);
+		}
+	}
+	if (uname(&uts) < 0)
+		return NULL;
+	path = xasprintf("/boot/vmlinuz-%s", uts.release);
+	if (!access(path, R_OK))
+		return path;
+	free(path);
+	return NULL;
+}
+
+static int check_config(struct kvm_config *cfg)
+{
+	struct sysinfo si;
+	u64 host_mem;
+
+	if (cfg->nrcpus < 1)
+		return error("-c %d: the guest needs at least one vCPU", cfg->nrcpus);
+	if (cfg->ram_size < MIN_RAM_SIZE)
+		return error("-m: %llu MiB is too little guest memory (at least %llu MiB)",
+			     (unsigned long long)cfg->ram_size >> 20,
+			     MIN_RAM_SIZE >> 20);
+	if (cfg->ram_size > MAX_RAM_SIZE)
+		return error("-m: %llu GiB is too much guest memory (at most %llu GiB)",
+			     (unsigned long long)cfg->ram_size >> 30,
+			     MAX_RAM_SIZE >> 30);
+	if (!IS_ALIGNED(cfg->ram_size, (u64)SZ_1M))
+		return error("-m: guest memory must be a whole number of MiB");
+	if (!sysinfo(&si)) {
+		host_mem = ((u64)si.totalram + si.totalswap) * si.mem_unit;
+		if (cfg->ram_size > host_mem)
+			return error("-m: %llu MiB of guest memory is more than this host has (%llu MiB of RAM and swap)",
+				     (unsigned long long)cfg->ram_size >> 20,
+				     (unsigned long long)host_mem >> 20);
+	}
+
+	if (!cfg->kernel_filename) {
+		cfg->kernel_filename = find_default_kernel();
+		if (!cfg->kernel_filename)
+			return error("no kernel: give one with -k (neither this tree's arch/x86/boot/bzImage nor /boot/vmlinuz-$(uname -r) is readable)");
+		pr_info("no -k: using the kernel %s", cfg->kernel_filename);
+	}
+	if (!cfg->guest_name)
+		cfg->guest_name = xasprintf("guest-%d", getpid());
+	return 0;
+}
+
+static void exit_signal(int sig)
+{
+	u64 one = 1;
+
+	kvm__exit_signal = sig;
+	if (run_kvm && write(run_kvm->exit_fd, &one, sizeof(one)) < 0)
+		return;
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = exit_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int cmd_run(int argc, const char **argv)
+{
+	struct kvm *kvm = kvm__new();
+	struct kvm_config *cfg = &kvm->cfg;
+	u64 ram_size = (u64)DEFAULT_RAM_MIB << 20;
+	int nrcpus = 1, status;
+	const struct option options[] = {
+		OPT_GROUP("Basic options:"),
+		OPT_STRING(0, "name", &cfg->guest_name, "name",
+			   "the guest's name (default guest-PID)"),
+		OPT_INTEGER('c', "cpus", &nrcpus, "number of vCPUs (default 1)"),
+		OPT_SIZE('m', "mem", &ram_size, SZ_1M,
+			 "guest memory: MiB, or with a K/M/G suffix (default 256)"),
+		OPT_CALLBACK(0, "console", cfg, "serial|virtio",
+			     "the guest's console device (default serial)", opt_console),
+		OPT_STRING(0, "hugetlbfs", &cfg->hugetlbfs_path, "path",
+			   "back guest memory with huge pages from this hugetlbfs mount"),
+		OPT_BOOLEAN(0, "mergeable", &cfg->mergeable,
+			    "let KSM merge guest memory (MADV_MERGEABLE)"),
+
+		OPT_GROUP("Kernel options:"),
+		OPT_STRING('k', "kernel", &cfg->kernel_filename, "kernel",
+			   "the kernel: a bzImage, or an ELF vmlinux with a PVH entry"),
+		OPT_STRING('i', "initrd", &cfg->initrd_filename, "initrd",
+			   "the initial ramdisk"),
+		OPT_STRING('p', "params", &cfg->kernel_cmdline, "params",
+			   "more kernel command line parameters"),
+
+		OPT_GROUP("Devices:"),
+		OPT_CALLBACK('d', "disk", cfg, "image[,ro][,direct]",
+			     "a virtio-blk disk (repeatable)", opt_disk),
+		OPT_CALLBACK(0, "9p", cfg, "dir,tag[,ro]",
+			     "share a host directory over virtio-9p (repeatable)", opt_9p),
+		OPT_BOOLEAN(0, "rng", &cfg->virtio_rng, "a virtio-rng device"),
+		OPT_CALLBACK(0, "virtio-transport", cfg, "pci|pci-legacy|mmio",
+			     "how virtio devices attach (default pci)", opt_transport),
+
+		OPT_GROUP("Debug options:"),
+		OPT_CALLBACK(0, "loglevel", NULL, "level",
+			     "error, warning, info or debug (default info)", opt_loglevel),
+		OPT_END()
+	};
+
+	argc = parse_options(argc - 1, argv + 1, options, run_usage, 0);
+	if (argc) {
+		error("unexpected argument '%s'", argv[1]);
+		usage_with_options(run_usage, options);
+	}
+	cfg->ram_size = ram_size;
+	cfg->nrcpus = nrcpus;
+	if (check_config(cfg) < 0)
+		return 1;
+
+	run_kvm = kvm;
+	setup_signals();
+	pr_info("# lkvm run -k %s -m %llu -c %d --name %s", cfg->kernel_filename,
+		(unsigned long long)cfg->ram_size >> 20, cfg->nrcpus,
+		cfg->guest_name);
+
+	if (kvm__init(kvm) < 0 || kvm_cpu__start_all(kvm) < 0) {
+		kvm__request_exit(kvm, 1);
+		status = 1;
+	} else {
+		status = kvm__wait_exit(kvm);
+	}
+
+	if (kvm__exit(kvm) < 0 && !status)
+		status = 1;
+	run_kvm = NULL;
+	if (!status)
+		pr_info("# KVM session ended normally.");
+	return status;
+}
