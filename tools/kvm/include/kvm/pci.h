@@ -58,7 +58,12 @@ struct pci_device {
 			    u64 addr, u64 size);
 	int (*bar_deactivate)(struct kvm *kvm, struct pci_device *dev, int bar,
 			      u64 addr, u64 size);
-	/* Accesses to the device-specific part (offset >= 0x40). */
+	/*
+	 * Accesses to the device-specific part: @offset is the config space
+	 * offset (>= 0x40), the access stays inside one dword.  Without
+	 * cfg_read the bytes come from cfg[]; without cfg_write writes there
+	 * are dropped.
+	 */
 	void (*cfg_read)(struct kvm *kvm, struct pci_device *dev, u32 offset,
 			 void *data, u32 len);
 	void (*cfg_write)(struct kvm *kvm, struct pci_device *dev, u32 offset,
@@ -66,14 +71,31 @@ struct pci_device {
 	void *priv;
 };
 
-/* Registers @dev, gives it a slot and (if irq_pin is set) an INTx line. */
+/*
+ * Registers @dev, gives it a slot and (if irq_pin is set) an INTx line
+ * (else irq_line = -1).  BARs with a zero address get one here; decoding
+ * is switched on (as firmware would) and bar_activate called for each.
+ * 0 or a negative errno.
+ */
 int pci__register(struct kvm *kvm, struct pci_device *dev);
 int pci__nr_devices(struct kvm *kvm);
 struct pci_device *pci__device(struct kvm *kvm, int index);
 
-/* Address space for BARs, allocated at registration time. */
+/* Address space for BARs (naturally aligned), or 0 when it runs out. */
 u32 pci__alloc_io_space(struct kvm *kvm, u32 size);
 u64 pci__alloc_mmio_space(struct kvm *kvm, u64 size);
+
+/*
+ * Asserts (1) or deasserts (0) @dev's INTx: sets the status register's
+ * interrupt bit, honours the command register's INTx disable, and drives
+ * the line as the OR of every device sharing it.  Use this rather than
+ * kvm__irq_line() on dev->irq_line: lines are shared once they run out.
+ */
+void pci__set_irq(struct kvm *kvm, struct pci_device *dev, int level);
+
+/* Initcalls (INIT_DEV_BASE), public for the unit tests. */
+int pci__init(struct kvm *kvm);
+int pci__exit(struct kvm *kvm);
 
 static inline u64 pci__bar_address(struct pci_device *dev, int bar)
 {
