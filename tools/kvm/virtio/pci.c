@@ -168,7 +168,7 @@ static void vpci_intx(struct virtio_pci *vpci, u8 isr_bit)
 
 	mutex_lock(&vpci->lock);
 	vdev->isr |= isr_bit;
-	kvm__irq_line(vpci->kvm, vpci->pdev.irq_line, 1);
+	pci__set_irq(vpci->kvm, &vpci->pdev, 1);
 	mutex_unlock(&vpci->lock);
 }
 
@@ -200,7 +200,7 @@ static u8 vpci_isr_read(struct virtio_pci *vpci)
 	mutex_lock(&vpci->lock);
 	isr = vpci->vdev->isr;
 	vpci->vdev->isr = 0;
-	kvm__irq_line(vpci->kvm, vpci->pdev.irq_line, 0);
+	pci__set_irq(vpci->kvm, &vpci->pdev, 0);
 	mutex_unlock(&vpci->lock);
 	return isr;
 }
@@ -882,13 +882,10 @@ static int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 
 	vpci_build_config(vpci);
 	pdev->bar_size[VPCI_MEM_BAR] = VPCI_MEM_BAR_SIZE;
-	pdev->hdr.bar[VPCI_MEM_BAR] = pci__alloc_mmio_space(kvm, VPCI_MEM_BAR_SIZE);
+	/* pci__register() places the BARs. */
 	if (vpci->transitional) {
-		u32 size = legacy_bar_size(vdev);
-
-		pdev->bar_size[VPCI_LEGACY_BAR] = size;
-		pdev->hdr.bar[VPCI_LEGACY_BAR] = pci__alloc_io_space(kvm, size) |
-						  PCI_BASE_ADDRESS_SPACE_IO;
+		pdev->bar_size[VPCI_LEGACY_BAR] = legacy_bar_size(vdev);
+		pdev->hdr.bar[VPCI_LEGACY_BAR] = PCI_BASE_ADDRESS_SPACE_IO;
 	}
 	pdev->bar_activate = vpci_bar_activate;
 	pdev->bar_deactivate = vpci_bar_deactivate;
@@ -898,7 +895,8 @@ static int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 
 	ret = pci__register(kvm, pdev);
 	if (ret)
-		return error("%s: cannot register the PCI device", vdev->name);
+		return error("%s: cannot register the PCI device: %s",
+			     vdev->name, strerror(-ret));
 	return 0;
 }
 
