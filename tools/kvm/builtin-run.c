@@ -23,6 +23,7 @@
 #include "kvm/builtin.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
+#include "kvm/setup.h"
 
 #define DEFAULT_RAM_MIB		256
 #define MIN_RAM_SIZE		(32ULL << 20)
@@ -266,6 +267,10 @@ int cmd_run(int argc, const char **argv)
 	}
 	cfg->ram_size = ram_size;
 	cfg->nrcpus = nrcpus;
+	/* No disk, no initrd: the default root file system, over 9p. */
+	if (!cfg->nr_disks && !cfg->initrd_filename &&
+	    kvm_setup__use_default_rootfs(cfg) < 0)
+		return 1;
 	if (check_config(cfg) < 0)
 		return 1;
 

@@ -17,6 +17,8 @@ const struct lkvm_command lkvm_commands[] = {
 	{ "help",	cmd_help,	"Show help for lkvm or one of its commands", true },
 	{ "run",	cmd_run,	"Boot a guest kernel in a new VM",	true },
 	{ "version",	cmd_version,	"Print the version of lkvm",		true },
+	{ "setup",	cmd_setup,	"Create a root file system for 'lkvm run'", true },
+	{ "sandbox",	cmd_sandbox,	"Run a command in a throwaway guest",	true },
 	{ NULL },
 };
 

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lkvm setup [NAME]: creates ~/.lkvm/NAME, a small root file system that
+ * shows the host's programs read-only; 'lkvm run' without a disk boots it
+ * over 9p.  See include/kvm/setup.h for its layout.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <linux/kernel.h>
+#include <subcmd/parse-options.h>
+#include <subcmd/usage.h>
+#include <subcmd/util.h>
+
+#include "kvm/builtin.h"
+#include "kvm/guest-init.h"
+#include "kvm/kvm-config.h"
+#include "kvm/setup.h"
+#include "kvm/virtio-9p.h"
+
+#define ROOTFS_9P_OPTIONS "trans=virtio,version=9p2000.L,msize=262144,cache=mmap"
+
+const char *kvm_setup__sandbox_script;
+
+/* Host directories the guest sees (read-only) through /host. */
+static const char * const host_dirs[] = {
+	"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr",
+};
+
+/* The rootfs's own directories. */
+static const char * const own_dirs[] = {
+	"dev", "etc", "home", "host", "mnt", "proc", "root", "run", "sys",
+	"tmp", "var", "var/tmp", "var/log", "virt",
+};
+
+static const struct {
+	const char *name;
+	const char *text;
+} etc_files[] = {
+	{ "etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+			"nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n" },
+	{ "etc/group", "root:x:0:\ntty:x:5:\nnogroup:x:65534:\n" },
+	{ "etc/hostname", "lkvm\n" },
+	{ "etc/hosts", "127.0.0.1\tlocalhost lkvm\n::1\tlocalhost\n" },
+	{ "etc/shells", "/bin/sh\n/bin/bash\n" },
+	{ "etc/profile", "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+			 "PS1='[lkvm] \\w # '\n" },
+};
+
+static bool valid_name(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (!len || len > 64 || name[0] == '.')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			return false;
+	return true;
+}
+
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && *home)
+		return home;
+	pw = getpwuid(getuid());
+	return pw ? pw->pw_dir : "/";
+}
+
+char *kvm_setup__rootfs_path(const char *name)
+{
+	if (!valid_name(name))
+		return NULL;
+	return xasprintf("%s/.lkvm/%s", home_dir(), name);
+}
+
+static int make_dir(const char *path)
+{
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return error("setup: mkdir %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* Writes @len bytes to @path atomically, unless it already holds them. */
+static int write_file(const char *path, const void *data, size_t len,
+		      mode_t mode)
+{
+	char *tmp, *old;
+	struct stat st;
+	ssize_t n;
+	int fd, ret = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !fstat(fd, &st) && (size_t)st.st_size == len) {
+		old = xmalloc(len ?: 1);
+		n = read_in_full(fd, old, len);
+		ret = (n == (ssize_t)len && !memcmp(old, data, len)) ? 0 : -1;
+		free(old);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!ret)
+		return 0;
+
+	tmp = xasprintf("%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		ret = error("setup: %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write_in_full(fd, data, len) != (ssize_t)len || fchmod(fd, mode) ||
+	    close(fd)) {
+		ret = error("setup: writing %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	ret = rename(tmp, path) ? error("setup: %s: %s", path, strerror(errno)) : 0;
+out:
+	free(tmp);
+	return ret;
+}
+
+static int link_host_dirs(const char *root)
+{
+	char *path, *target, *host;
+	struct stat st;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(host_dirs) && !ret; i++) {
+		host = xasprintf("/%s", host_dirs[i]);
+		path = xasprintf("%s/%s", root, host_dirs[i]);
+		target = xasprintf("/host/%s", host_dirs[i]);
+		if (!lstat(host, &st) && lstat(path, &st) &&
+		    symlink(target, path))
+			ret = error("setup: symlink %s: %s", path, strerror(errno));
+		free(host);
+		free(path);
+		free(target);
+	}
+	return ret;
+}
+
+static int populate(const char *root)
+{
+	char *path;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(own_dirs) && !ret; i++) {
+		path = xasprintf("%s/%s", root, own_dirs[i]);
+		ret = make_dir(path);
+		free(path);
+	}
+	if (!ret)
+		ret = link_host_dirs(root);
+	for (i = 0; i < ARRAY_SIZE(etc_files) && !ret; i++) {
+		path = xasprintf("%s/%s", root, etc_files[i].name);
+		/* The user's own edits stay. */
+		if (access(path, F_OK))
+			ret = write_file(path, etc_files[i].text,
+					 strlen(etc_files[i].text), 0644);
+		free(path);
+	}
+	if (!ret) {
+		path = xasprintf("%s/etc/mtab", root);
+		if (symlink("/proc/self/mounts", path) && errno != EEXIST)
+			ret = error("setup: %s: %s", path, strerror(errno));
+		free(path);
+	}
+	if (!ret) {
+		/* Always this lkvm's init: an older one may not match. */
+		path = xasprintf("%s/virt/init", root);
+		ret = write_file(path, lkvm_guest_init,
+				 lkvm_guest_init_end - lkvm_guest_init, 0755);
+		free(path);
+	}
+	return ret;
+}
+
+int kvm_setup__create_rootfs(const char *name, bool must_be_new)
+{
+	char *root, *parent;
+	int ret;
+
+	root = kvm_setup__rootfs_path(name);
+	if (!root)
+		return error("setup: bad name '%s': letters, digits, '.', '_', '-'",
+			     name);
+	parent = xasprintf("%s/.lkvm", home_dir());
+	ret = make_dir(parent);
+	free(parent);
+	if (ret)
+		goto out;
+	if (mkdir(root, 0755)) {
+		if (errno != EEXIST || must_be_new) {
+			ret = error("setup: %s: %s", root, strerror(errno));
+			goto out;
+		}
+	}
+	ret = populate(root);
+out:
+	free(root);
+	return ret;
+}
+
+int kvm_setup__use_default_rootfs(struct kvm_config *cfg)
+{
+	const char *name = cfg->guest_name ?: KVM_SETUP_DEFAULT_NAME;
+	const char *user = cfg->kernel_cmdline;
+	char *root;
+	int ret;
+
+	root = kvm_setup__rootfs_path(name);
+	if (!root)
+		return error("--name '%s': not usable as a root file system name",
+			     name);
+	ret = kvm_setup__create_rootfs(name, false);
+	if (!ret)
+		ret = virtio_9p__add_share(cfg, root, KVM_SETUP_ROOT_TAG, false);
+	if (!ret)
+		ret = virtio_9p__add_share(cfg, "/", KVM_SETUP_HOSTFS_TAG, true);
+	if (ret) {
+		free(root);
+		return ret;
+	}
+	pr_info("no disk: booting %s over 9p", root);
+	free(root);
+
+	cfg->kernel_cmdline = xasprintf(
+		"root=" KVM_SETUP_ROOT_TAG " rw rootfstype=9p rootflags="
+		ROOTFS_9P_OPTIONS " init=/virt/init%s%s%s%s",
+		kvm_setup__sandbox_script ? " quiet loglevel=1 lkvm.sandbox=" : "",
+		kvm_setup__sandbox_script ?: "",
+		user ? " " : "", user ?: "");
+	return 0;
+}
+
+static const char * const setup_usage[] = {
+	"lkvm setup [NAME]",
+	NULL,
+};
+
+int cmd_setup(int argc, const char **argv)
+{
+	const struct option options[] = {
+		OPT_END()
+	};
+	const char *name;
+	char *root;
+
+	argc = parse_options(argc - 1, argv + 1, options, setup_usage, 0);
+	if (argc > 1)
+		usage_with_options(setup_usage, options);
+	name = argc ? argv[1] : KVM_SETUP_DEFAULT_NAME;
+	if (kvm_setup__create_rootfs(name, true))
+		return 1;
+	root = kvm_setup__rootfs_path(name);
+	printf("A new root file system was created in %s\n"
+	       "Boot it with: lkvm run --name %s\n", root, name);
+	free(root);
+	return 0;
+}
