@@ -208,7 +208,4 @@ void virtio_config_access(struct virtio_device *vdev, u32 offset, void *data,
 /* Used by unit tests: process a device without transport or KVM. */
 int virtio_device__init_queues(struct kvm *kvm, struct virtio_device *vdev);
 
-/* virtio_mmio.device= arguments for the kernel command line, or "". */
-const char *virtio_mmio__cmdline(struct kvm *kvm);
-
 #endif /* KVM__VIRTIO_H */
