@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End-to-end boots of tiny hand-assembled "kernels" through 'lkvm run':
+ * a bzImage entered at its 64-bit entry, one at its 32-bit entry, and an
+ * ELF with a PVH note.  Each prints, through the 8250 at 0x3f8, the
+ * command line it finds through boot_params (or hvm_start_info), then
+ * resets through the i8042, which must end lkvm with status 0.  Runs on
+ * any KVM, PVM included: the guests use nothing PVM cannot emulate.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#define RUN_TIMEOUT_S	60
+
+/*
+ * 64-bit: print the string at boot_params.hdr.cmd_line_ptr, a newline,
+ * the first 4 bytes of the initrd (if ramdisk_size >= 4), then "STR\n"
+ * with one 'rep outsb' (string I/O, count 4); out 0xfe to port 0x64.
+ */
+static const uint8_t guest64[] = {
+	0x66, 0xba, 0xf8, 0x03, 0x8b, 0x8e, 0x28, 0x02, 0x00, 0x00, 0x8a, 0x01,
+	0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc1, 0xeb, 0xf4, 0xb0, 0x0a,
+	0xee, 0x8b, 0x8e, 0x18, 0x02, 0x00, 0x00, 0x85, 0xc9, 0x74, 0x1c, 0x44,
+	0x8b, 0x86, 0x1c, 0x02, 0x00, 0x00, 0x41, 0x83, 0xf8, 0x04, 0x72, 0x0f,
+	0x8a, 0x01, 0xee, 0x8a, 0x41, 0x01, 0xee, 0x8a, 0x41, 0x02, 0xee, 0x8a,
+	0x41, 0x03, 0xee, 0x48, 0x8d, 0x35, 0x0e, 0x00, 0x00, 0x00, 0xb9, 0x04,
+	0x00, 0x00, 0x00, 0xf3, 0x6e, 0xb0, 0xfe, 0xe6, 0x64, 0xf4, 0xeb, 0xfd,
+	0x53, 0x54, 0x52, 0x0a,
+};
+
+/* 32-bit, boot protocol: the command line at 0x228(%esi), then reset. */
+static const uint8_t guest32_bz[] = {
+	0x66, 0xba, 0xf8, 0x03, 0x8b, 0x8e, 0x28, 0x02, 0x00, 0x00, 0x8a, 0x01,
+	0x84, 0xc0, 0x74, 0x04, 0xee, 0x41, 0xeb, 0xf6, 0xb0, 0x0a, 0xee, 0xb0,
+	0xfe, 0xe6, 0x64, 0xf4, 0xeb, 0xfd,
+};
+
+/* 32-bit, PVH: the command line at hvm_start_info.cmdline_paddr (24(%ebx)). */
+static const uint8_t guest32_pvh[] = {
+	0x66, 0xba, 0xf8, 0x03, 0x8b, 0x4b, 0x18, 0x8a, 0x01, 0x84, 0xc0, 0x74,
+	0x04, 0xee, 0x41, 0xeb, 0xf6, 0xb0, 0x0a, 0xee, 0xb0, 0xfe, 0xe6, 0x64,
+	0xf4, 0xeb, 0xfd,
+};
+
+/* int3 with no IDT: a triple fault (an emulation failure on PVM). */
+static const uint8_t guest_fault[] = { 0xcc, 0xf4, 0xeb, 0xfd };
+
+static char dir[] = "/tmp/lkvm-test-boot-XXXXXX";
+
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static char *write_file(const char *name, const void *buf, size_t len)
+{
+	static char path[4][256];
+	static int n;
+	char *p = path[n++ % 4];
+	FILE *f;
+
+	snprintf(p, sizeof(path[0]), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+		return NULL;
+	return p;
+}
+
+/* A bzImage: 2 sectors of setup, then the protected-mode code. */
+static char *make_bzimage(const char *name, const uint8_t *code, size_t len,
+			  bool entry64, uint16_t version)
+{
+	size_t setup = 2 * 512, off = setup + (entry64 ? 0x200 : 0);
+	uint8_t img[8192] = { 0 };
+
+	img[0x1f1] = 1;				/* setup_sects */
+	put16(img + 0x1fe, 0xaa55);
+	img[0x200] = 0xeb;			/* jump over the header */
+	img[0x201] = 0x66;
+	memcpy(img + 0x202, "HdrS", 4);
+	put16(img + 0x206, version);
+	img[0x211] = 0x01;			/* LOADED_HIGH */
+	put32(img + 0x214, 0x100000);		/* code32_start */
+	put32(img + 0x22c, 0x37ffffff);		/* initrd_addr_max */
+	put32(img + 0x230, 0x200000);		/* kernel_alignment */
+	img[0x234] = 1;				/* relocatable */
+	put16(img + 0x236, entry64 ? 1 : 0);	/* XLF_KERNEL_64 */
+	put32(img + 0x238, 2047);		/* cmdline_size */
+	put64(img + 0x258, 0x1000000);		/* pref_address */
+	put32(img + 0x260, 0x100000);		/* init_size */
+	memcpy(img + off, code, len);
+	return write_file(name, img, off + len);
+}
+
+/* An ELF64 with one PT_LOAD at 1 MiB and a PT_NOTE "Xen" type 18. */
+static char *make_pvh(const char *name, bool with_note)
+{
+	uint8_t img[0x200 + sizeof(guest32_pvh)] = { 0 };
+	uint8_t *ph = img + 64, *note = img + 0x100;
+
+	memcpy(img, "\177ELF\2\1\1", 7);
+	put16(img + 16, 2);			/* ET_EXEC */
+	put16(img + 18, 62);			/* EM_X86_64 */
+	put32(img + 20, 1);
+	put64(img + 24, 0x100000);		/* e_entry */
+	put64(img + 32, 64);			/* e_phoff */
+	put16(img + 52, 64);			/* e_ehsize */
+	put16(img + 54, 56);			/* e_phentsize */
+	put16(img + 56, 2);			/* e_phnum */
+
+	put32(ph, 1);				/* PT_LOAD */
+	put32(ph + 4, 5);
+	put64(ph + 8, 0x200);			/* p_offset */
+	put64(ph + 16, 0xffffffff80100000ULL);	/* p_vaddr */
+	put64(ph + 24, 0x100000);		/* p_paddr */
+	put64(ph + 32, sizeof(guest32_pvh));	/* p_filesz */
+	put64(ph + 40, sizeof(guest32_pvh) + 0x1000);
+	ph += 56;
+	put32(ph, 4);				/* PT_NOTE */
+	put64(ph + 8, 0x100);
+	put64(ph + 32, 24);
+	put64(ph + 40, 24);
+
+	put32(note, 4);				/* namesz */
+	put32(note + 4, 8);			/* descsz */
+	put32(note + 8, with_note ? 18 : 17);	/* XEN_ELFNOTE_PHYS32_ENTRY */
+	memcpy(note + 12, "Xen", 4);
+	put64(note + 16, 0x100000);
+
+	memcpy(img + 0x200, guest32_pvh, sizeof(guest32_pvh));
+	return write_file(name, img, sizeof(img));
+}
+
+struct result {
+	int status;		/* exit status, or -1 on a timeout/crash */
+	char out[16384];	/* the guest's console */
+	char err[16384];	/* lkvm's messages */
+};
+
+static void drain(int fd, char *buf, size_t *len, size_t size, bool *open)
+{
+	ssize_t n = read(fd, buf + *len, size - 1 - *len);
+
+	if (n <= 0) {
+		*open = false;
+		return;
+	}
+	*len += n;
+	buf[*len] = '\0';
+}
+
+static void run(struct result *r, const char *const *args)
+{
+	const char *argv[32] = { getenv("LKVM"), "run" };
+	int out[2], err[2], i, st, devnull;
+	size_t olen = 0, elen = 0;
+	bool oopen = true, eopen = true;
+	time_t end = time(NULL) + RUN_TIMEOUT_S;
+	pid_t pid;
+
+	for (i = 0; args[i] && i < 29; i++)
+		argv[i + 2] = args[i];
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	if (pipe(out) || pipe(err))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		execv(argv[0], (char **)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	while ((oopen || eopen) && time(NULL) < end) {
+		struct pollfd pfd[2] = {
+			{ .fd = oopen ? out[0] : -1, .events = POLLIN },
+			{ .fd = eopen ? err[0] : -1, .events = POLLIN },
+		};
+
+		if (poll(pfd, 2, 1000) <= 0)
+			continue;
+		if (pfd[0].revents)
+			drain(out[0], r->out, &olen, sizeof(r->out), &oopen);
+		if (pfd[1].revents)
+			drain(err[0], r->err, &elen, sizeof(r->err), &eopen);
+	}
+	if (oopen || eopen) {
+		kill(pid, SIGKILL);
+		diag("lkvm did not end within %d s", RUN_TIMEOUT_S);
+	}
+	close(out[0]);
+	close(err[0]);
+	if (waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !oopen && !eopen)
+		r->status = WEXITSTATUS(st);
+	if (r->status)
+		diag("stderr: %s", r->err);
+}
+
+static bool has(const char *hay, const char *needle, const char *what)
+{
+	bool r = strstr(hay, needle) != NULL;
+
+	ok(r, "%s", what);
+	if (!r)
+		diag("  \"%s\" not found in \"%s\"", needle, hay);
+	return r;
+}
+
+int main(void)
+{
+	static struct result r;
+	const char *lkvm = getenv("LKVM");
+	char *bz64, *bz32, *old, *pvh, *nonote, *fault, *initrd;
+	int fd = open("/dev/kvm", O_RDWR);
+
+	if (!lkvm)
+		skip_all("LKVM is not set (run through make check)");
+	if (fd < 0)
+		skip_all("no usable /dev/kvm");
+	close(fd);
+	if (!mkdtemp(dir))
+		skip_all("mkdtemp failed");
+
+	bz64 = make_bzimage("bz64", guest64, sizeof(guest64), true, 0x20c);
+	bz32 = make_bzimage("bz32", guest32_bz, sizeof(guest32_bz), false, 0x20c);
+	plan(19);
+
+	run(&r, (const char *[]){ "-k", bz64, "-m", "64", "-p", "lkvmtest=42", NULL });
+	is_int(r.status, 0, "64-bit bzImage: the guest's reset ends lkvm with 0");
+	has(r.out, "console=ttyS0", "64-bit bzImage: lkvm's default command line");
+	has(r.out, "lkvmtest=42\n", "64-bit bzImage: -p is appended");
+	has(r.out, "STR\n", "64-bit bzImage: string I/O (rep outsb) reaches the device");
+	has(r.err, "session ended normally", "the normal end is reported");
+
+	initrd = write_file("initrd", "INRD-payload", 12);
+	run(&r, (const char *[]){ "-k", bz64, "-i", initrd, "-m", "64", NULL });
+	is_int(r.status, 0, "with an initrd: status 0");
+	has(r.out, "\nINRDSTR\n", "the initrd is where boot_params says");
+
+	run(&r, (const char *[]){ "-k", bz64, "-m", "64", "-c", "4", NULL });
+	is_int(r.status, 0, "4 vCPUs: the BSP runs, the APs wait, the reset ends all");
+
+	run(&r, (const char *[]){ "-k", bz32, "-m", "64", "-p", "entry32", NULL });
+	is_int(r.status, 0, "32-bit bzImage entry: status 0");
+	has(r.out, "entry32\n", "32-bit bzImage entry: command line through %esi");
+
+	pvh = make_pvh("pvh", true);
+	run(&r, (const char *[]){ "-k", pvh, "-m", "64", "-p", "pvhtest", NULL });
+	is_int(r.status, 0, "PVH ELF: status 0");
+	has(r.out, "pvhtest\n", "PVH ELF: command line through hvm_start_info");
+
+	nonote = make_pvh("nonote", false);
+	run(&r, (const char *[]){ "-k", nonote, "-m", "64", NULL });
+	ok(r.status > 0, "an ELF without a PVH note is refused");
+	has(r.err, "PVH entry note", "... saying what is missing");
+
+	old = make_bzimage("old", guest64, sizeof(guest64), true, 0x204);
+	run(&r, (const char *[]){ "-k", old, "-m", "64", NULL });
+	ok(r.status > 0, "boot protocol 2.04 is refused");
+	has(r.err, "boot protocol 2.04", "... naming the version");
+
+	fault = make_bzimage("fault", guest_fault, sizeof(guest_fault), true, 0x20c);
+	run(&r, (const char *[]){ "-k", fault, "-m", "64", NULL });
+	ok(r.status > 0, "a guest that faults with no IDT ends lkvm non-zero");
+	if (access("/sys/module/kvm_pvm", F_OK) == 0)
+		has(r.err, "PVM", "on PVM, the emulation failure is explained");
+	else
+		has(r.err, "triple fault", "the triple fault is reported");
+	has(r.err, "rip ", "... with the registers");
+
+	snprintf(r.out, sizeof(r.out), "rm -rf '%s'", dir);
+	if (system(r.out))
+		diag("could not remove %s", dir);
+	return exit_status();
+}
