@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtio-mmio transport end to end, without KVM: a driver written
+ * here programs the registers through the MMIO bus, a small echo device
+ * answers on its worker thread, and malformed setups end in
+ * DEVICE_NEEDS_RESET rather than anything worse.
+ */
+#include <string.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <linux/virtio_mmio.h>
+
+#include <linux/kernel.h>
+
+#include "kvm/bus.h"
+#include "kvm/kvm.h"
+#include "kvm/kvm-cpu.h"
+#include "kvm/virtio.h"
+#include "kvm/virtio-mmio.h"
+#include "subcmd/usage.h"
+#include "tap.h"
+
+#define RAM_BASE	0x100000ULL
+#define RAM_SIZE	0x100000ULL
+#define QSIZE		16
+#define DESC		(RAM_BASE + 0x0000)
+#define AVAIL		(RAM_BASE + 0x1000)
+#define USED		(RAM_BASE + 0x2000)
+#define DATA		(RAM_BASE + 0x10000)
+
+static struct kvm *kvm;
+static struct kvm_cpu vcpu;
+static u8 *ram;
+static u64 base;
+static u8 echo_config[4] = { 0xde, 0xad, 0xbe, 0xef };
+
+static void *gpa(u64 addr)
+{
+	return ram + (addr - RAM_BASE);
+}
+
+static u32 rd(u32 off)
+{
+	u32 v = 0;
+
+	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, false);
+	return v;
+}
+
+static void wr(u32 off, u32 v)
+{
+	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, true);
+}
+
+/* Echo: writes the readable bytes back reversed into the writable ones. */
+static void echo_notify(struct virtio_device *vdev, struct virt_queue *vq)
+{
+	static struct virtq_elem *elem;
+	u8 buf[256];
+	size_t n, i;
+
+	if (!elem)
+		elem = virtq_elem_alloc();
+	while (virtq_pop(vq, elem) > 0) {
+		n = iov_to_buf(elem->iov, elem->out_num, 0, buf, sizeof(buf));
+		for (i = 0; i < n / 2; i++) {
+			u8 t = buf[i];
+
+			buf[i] = buf[n - 1 - i];
+			buf[n - 1 - i] = t;
+		}
+		n = iov_from_buf(elem->iov + elem->out_num, elem->in_num, 0, buf, n);
+		virtq_push(vq, elem, n);
+	}
+	virtio_queue_signal(vq);
+}
+
+static const struct virtio_device_ops echo_ops = {
+	.queue_notify = echo_notify,
+};
+
+static struct virtio_device echo = {
+	.name = "echo",
+	.device_id = 42,
+	.config = echo_config,
+	.config_size = sizeof(echo_config),
+	.nr_queues = 2,
+	.queue_size = QSIZE,
+	.ops = &echo_ops,
+};
+
+static bool wait_used_ms(u16 idx, int ms)
+{
+	struct vring_used *used = gpa(USED);
+	int i;
+
+	for (i = 0; i < ms; i++) {
+		if (READ_ONCE(used->idx) == idx)
+			return true;
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	return false;
+}
+
+static bool wait_used(u16 idx)
+{
+	return wait_used_ms(idx, 2000);
+}
+
+static void driver_setup(u16 qsize)
+{
+	wr(VIRTIO_MMIO_STATUS, 0);
+	memset(ram, 0, 0x10000);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	wr(VIRTIO_MMIO_QUEUE_NUM, qsize);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, lower_32_bits(DESC));
+	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+	wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, lower_32_bits(AVAIL));
+	wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
+	wr(VIRTIO_MMIO_QUEUE_USED_LOW, lower_32_bits(USED));
+	wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
+	   VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+static void submit(u16 avail_idx, u64 out_addr, u32 out_len)
+{
+	struct vring_desc *d = gpa(DESC);
+	struct vring_avail *a = gpa(AVAIL);
+
+	d[0] = (struct vring_desc){ out_addr, out_len, VRING_DESC_F_NEXT, 1 };
+	d[1] = (struct vring_desc){ DATA + 0x100, 64, VRING_DESC_F_WRITE, 0 };
+	a->ring[(avail_idx - 1) % QSIZE] = 0;
+	__atomic_store_n(&a->idx, avail_idx, __ATOMIC_RELEASE);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+}
+
+static void test_probe(void)
+{
+	u64 addr, size;
+	u8 b[2];
+	int irq;
+
+	is_int(rd(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976, "magic");
+	is_int(rd(VIRTIO_MMIO_VERSION), 2, "version 2");
+	is_int(rd(VIRTIO_MMIO_DEVICE_ID), 42, "device id");
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	ok(rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1, "VERSION_1 offered");
+	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+	is_int(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), QSIZE, "queue 1 max size");
+	wr(VIRTIO_MMIO_QUEUE_SEL, 2);
+	is_int(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0, "no queue 2");
+	ok(rd(VIRTIO_MMIO_CONFIG) == 0xefbeadde, "config space");
+	bus_dispatch(&vcpu, BUS_MMIO, base + VIRTIO_MMIO_STATUS, b, 2, false);
+	ok(b[0] == 0xff && b[1] == 0xff, "narrow register read is refused");
+	ok(kvm->cmdline && strstr(kvm->cmdline, "virtio_mmio.device=0x1000@0xd0000000:"),
+	   "virtio_mmio.device= on the command line");
+	ok(virtio_mmio__nr_devices() == 1 &&
+	   virtio_mmio__device_info(0, &addr, &size, &irq) &&
+	   addr == base && size == 0x1000 && irq >= 0, "device info for firmware");
+}
+
+static void test_io(void)
+{
+	struct vring_used *used = gpa(USED);
+
+	driver_setup(QSIZE);
+	ok(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_DRIVER_OK, "driver ok");
+	is_int(rd(VIRTIO_MMIO_QUEUE_READY), 1, "queue ready");
+	memcpy(gpa(DATA), "hello", 5);
+	submit(1, DATA, 5);
+	ok(wait_used(1), "request completed by the worker");
+	ok(!memcmp(gpa(DATA + 0x100), "olleh", 5), "device answered");
+	is_int(used->ring[0].len, 5, "used length");
+	ok(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_VRING, "vring interrupt");
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	is_int(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0, "interrupt acknowledged");
+
+	/* A buffer outside RAM: the device wants a reset, nothing else. */
+	submit(2, 0x1000, 5);
+	wait_used_ms(2, 50);
+	ok(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET,
+	   "bad buffer: DEVICE_NEEDS_RESET");
+	ok(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG,
+	   "and a config interrupt");
+	is_int(used->idx, 1, "the bad request was not completed");
+
+	driver_setup(QSIZE);
+	ok(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET), "reset recovers");
+	submit(1, DATA, 5);
+	ok(wait_used(1), "and I/O works again");
+}
+
+static void test_bad_setup(void)
+{
+	driver_setup(12);
+	is_int(rd(VIRTIO_MMIO_QUEUE_READY), 0, "queue size 12 is refused");
+	ok(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET,
+	   "with DEVICE_NEEDS_RESET");
+
+	wr(VIRTIO_MMIO_STATUS, 0);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	ok(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK),
+	   "FEATURES_OK needs VERSION_1 on a modern transport");
+
+	wr(VIRTIO_MMIO_STATUS, 0);
+	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0xfffff000);
+	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0xffffffff);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	is_int(rd(VIRTIO_MMIO_QUEUE_READY), 0, "ring outside RAM is refused");
+	wr(VIRTIO_MMIO_QUEUE_SEL, 0x7fffffff);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0x7fffffff);
+	ok(true, "writes to a queue that doesn't exist are ignored");
+	wr(VIRTIO_MMIO_STATUS, 0);
+	is_int(rd(VIRTIO_MMIO_STATUS), 0, "reset");
+}
+
+int main(void)
+{
+	plan(28);
+	loglevel = -1;
+
+	kvm = kvm__new();
+	kvm->cfg.virtio_transport = "mmio";
+	vcpu.kvm = kvm;
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED ||
+	    kvm__register_mem(kvm, RAM_BASE, RAM_SIZE, ram, KVM_MEM_TYPE_RAM))
+		skip_all("cannot set up guest memory");
+	if (virtio_device__register(kvm, &echo))
+		skip_all("cannot register the device");
+	base = KVM_VIRTIO_MMIO_START;
+
+	test_probe();
+	test_io();
+	test_bad_setup();
+	return exit_status();
+}
