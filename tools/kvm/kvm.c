@@ -39,7 +39,9 @@ static const struct kvm_cap_req kvm_required_caps[] = {
 	CAP(IRQFD),
 	CAP(IOEVENTFD),
 	CAP(IMMEDIATE_EXIT),
+#ifdef __aarch64__
 	CAP(ONE_REG),
+#endif
 #ifdef __x86_64__
 	CAP(HLT),
 	CAP(EXT_CPUID),
