@@ -5,6 +5,25 @@
 #include <stddef.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
+/*
+ * This header shadows the uapi <linux/kernel.h>, which glibc's
+ * <sys/sysinfo.h> includes for struct sysinfo: provide what it does.
+ */
+#include <linux/const.h>
+#include <linux/sysinfo.h>
+
+#define U8_MAX		((u8)~0U)
+#define U16_MAX		((u16)~0U)
+#define U32_MAX		((u32)~0U)
+#define U64_MAX		((u64)~0ULL)
+#define S8_MAX		((s8)(U8_MAX >> 1))
+#define S16_MAX		((s16)(U16_MAX >> 1))
+#define S32_MAX		((s32)(U32_MAX >> 1))
+#define S64_MAX		((s64)(U64_MAX >> 1))
+#define S8_MIN		((s8)(-S8_MAX - 1))
+#define S16_MIN		((s16)(-S16_MAX - 1))
+#define S32_MIN		((s32)(-S32_MAX - 1))
+#define S64_MIN		((s64)(-S64_MAX - 1))
 
 #define container_of(ptr, type, member) ({				\
 	const __typeof__(((type *)0)->member) *__mptr = (ptr);		\
@@ -39,7 +58,11 @@
 #define ALIGN(x, a)		round_up(x, a)
 #define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
 
-#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), "BUILD_BUG_ON: " #cond)
+/* A statement, so that it may follow other statements in a function. */
+#define BUILD_BUG_ON(cond)						\
+	do {								\
+		_Static_assert(!(cond), "BUILD_BUG_ON: " #cond);	\
+	} while (0)
 
 #define upper_32_bits(n)	((u32)(((n) >> 16) >> 16))
 #define lower_32_bits(n)	((u32)((n) & 0xffffffff))

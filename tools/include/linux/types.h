@@ -17,6 +17,8 @@
 #ifndef __bitwise
 #define __bitwise
 #endif
+/* The legacy spelling, which user space (and some uapi headers) use. */
+#define __bitwise__ __bitwise
 
 typedef __u16 __bitwise __le16;
 typedef __u16 __bitwise __be16;
@@ -29,6 +31,7 @@ typedef __u32 __bitwise __wsum;
 typedef unsigned int __bitwise __poll_t;
 
 #define __aligned_u64 __u64 __attribute__((aligned(8)))
+#define __aligned_s64 __s64 __attribute__((aligned(8)))
 #define __aligned_be64 __be64 __attribute__((aligned(8)))
 #define __aligned_le64 __le64 __attribute__((aligned(8)))
 
