@@ -21,7 +21,15 @@ struct interval_tree_node {
 void interval_tree_insert(struct interval_tree_node *node, struct rb_root *root);
 void interval_tree_remove(struct interval_tree_node *node, struct rb_root *root);
 
-/* The first (lowest start) node overlapping [start, last], or NULL. */
+/*
+ * The first (lowest start) node overlapping [start, last], or NULL; an
+ * empty query (start > last) overlaps nothing.  Iterate with:
+ *
+ *	for (n = interval_tree_iter_first(root, s, l); n;
+ *	     n = interval_tree_iter_next(n, s, l))
+ *
+ * Nodes with the same start come back in insertion order.
+ */
 struct interval_tree_node *interval_tree_iter_first(struct rb_root *root,
 						    u64 start, u64 last);
 /* The next node after @node overlapping [start, last], or NULL. */
