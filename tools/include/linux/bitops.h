@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOOLS_LINUX_BITOPS_H
+#define _TOOLS_LINUX_BITOPS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <linux/kernel.h>
+
+/*
+ * Bit masks and bitmaps of unsigned longs, with the kernel's names.
+ *
+ * Unlike the kernel's, set_bit() and friends here are NOT atomic: lkvm
+ * bitmaps are either private to one thread or protected by a lock.  Bit
+ * @nr of a bitmap lives in word nr / BITS_PER_LONG, so a bitmap is only
+ * meaningful as an array of unsigned long, never reinterpreted as bytes.
+ */
+#define BITS_PER_BYTE		8
+#define BITS_PER_LONG		((int)(sizeof(long) * BITS_PER_BYTE))
+#define BITS_PER_LONG_LONG	64
+
+#define BIT(nr)			(1UL << (nr))
+#define BIT_ULL(nr)		(1ULL << (nr))
+#define BIT_MASK(nr)		(1UL << ((nr) % BITS_PER_LONG))
+#define BIT_WORD(nr)		((nr) / BITS_PER_LONG)
+#define BITS_TO_LONGS(nr)	DIV_ROUND_UP(nr, BITS_PER_LONG)
+
+/*
+ * Bits @l to @h inclusive (h >= l).  Built from ~0 shifted both ways so
+ * that GENMASK(BITS_PER_LONG - 1, 0) does not shift by the word width.
+ */
+#define GENMASK(h, l) \
+	((~0UL << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
+#define GENMASK_ULL(h, l) \
+	((~0ULL << (l)) & (~0ULL >> (BITS_PER_LONG_LONG - 1 - (h))))
+
+#define DECLARE_BITMAP(name, bits)	unsigned long name[BITS_TO_LONGS(bits)]
+
+static inline bool test_bit(unsigned long nr, const unsigned long *addr)
+{
+	return (addr[BIT_WORD(nr)] >> (nr % BITS_PER_LONG)) & 1;
+}
+
+static inline void set_bit(unsigned long nr, unsigned long *addr)
+{
+	addr[BIT_WORD(nr)] |= BIT_MASK(nr);
+}
+
+static inline void clear_bit(unsigned long nr, unsigned long *addr)
+{
+	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
+}
+
+static inline void change_bit(unsigned long nr, unsigned long *addr)
+{
+	addr[BIT_WORD(nr)] ^= BIT_MASK(nr);
+}
+
+static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
+{
+	bool old = test_bit(nr, addr);
+
+	set_bit(nr, addr);
+	return old;
+}
+
+static inline bool test_and_clear_bit(unsigned long nr, unsigned long *addr)
+{
+	bool old = test_bit(nr, addr);
+
+	clear_bit(nr, addr);
+	return old;
+}
+
+/* Already non-atomic: the double-underscore names are the same thing. */
+#define __set_bit(nr, addr)		set_bit(nr, addr)
+#define __clear_bit(nr, addr)		clear_bit(nr, addr)
+#define __test_and_set_bit(nr, addr)	test_and_set_bit(nr, addr)
+#define __test_and_clear_bit(nr, addr)	test_and_clear_bit(nr, addr)
+
+/* Index of the lowest set bit of @word, which must not be 0. */
+static inline unsigned long __ffs(unsigned long word)
+{
+	return __builtin_ctzl(word);
+}
+
+/* Index of the highest set bit of @word, which must not be 0. */
+static inline unsigned long __fls(unsigned long word)
+{
+	return BITS_PER_LONG - 1 - __builtin_clzl(word);
+}
+
+/*
+ * ffs() (1-based lowest set bit, 0 if none) is the C library's, from
+ * <strings.h>; fls() is its mirror image.
+ */
+/* 1-based position of the highest set bit, 0 if none: fls(1) == 1. */
+static inline int fls(unsigned int x)
+{
+	return x ? 32 - __builtin_clz(x) : 0;
+}
+
+static inline int fls64(u64 x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+static inline int fls_long(unsigned long x)
+{
+	return x ? BITS_PER_LONG - __builtin_clzl(x) : 0;
+}
+
+static inline unsigned int hweight8(unsigned int w)
+{
+	return __builtin_popcount(w & 0xff);
+}
+
+static inline unsigned int hweight16(unsigned int w)
+{
+	return __builtin_popcount(w & 0xffff);
+}
+
+static inline unsigned int hweight32(unsigned int w)
+{
+	return __builtin_popcount(w);
+}
+
+static inline unsigned int hweight64(u64 w)
+{
+	return __builtin_popcountll(w);
+}
+
+static inline unsigned int hweight_long(unsigned long w)
+{
+	return __builtin_popcountl(w);
+}
+
+/*
+ * The first bit at or after @offset that is set (or clear, when @invert
+ * is ~0UL) in the @size-bit bitmap, or @size if there is none.
+ */
+static inline unsigned long __find_next_bit(const unsigned long *addr,
+					    unsigned long size,
+					    unsigned long offset,
+					    unsigned long invert)
+{
+	unsigned long word;
+
+	if (offset >= size)
+		return size;
+	/* Mask off the bits below @offset in the first word. */
+	word = (addr[BIT_WORD(offset)] ^ invert) & (~0UL << (offset % BITS_PER_LONG));
+	offset -= offset % BITS_PER_LONG;
+	while (!word) {
+		offset += BITS_PER_LONG;
+		if (offset >= size)
+			return size;
+		word = addr[BIT_WORD(offset)] ^ invert;
+	}
+	offset += __ffs(word);
+	return offset < size ? offset : size;
+}
+
+static inline unsigned long find_next_bit(const unsigned long *addr,
+					  unsigned long size,
+					  unsigned long offset)
+{
+	return __find_next_bit(addr, size, offset, 0);
+}
+
+static inline unsigned long find_next_zero_bit(const unsigned long *addr,
+					       unsigned long size,
+					       unsigned long offset)
+{
+	return __find_next_bit(addr, size, offset, ~0UL);
+}
+
+static inline unsigned long find_first_bit(const unsigned long *addr,
+					   unsigned long size)
+{
+	return find_next_bit(addr, size, 0);
+}
+
+static inline unsigned long find_first_zero_bit(const unsigned long *addr,
+						unsigned long size)
+{
+	return find_next_zero_bit(addr, size, 0);
+}
+
+#define for_each_set_bit(bit, addr, size)				\
+	for ((bit) = find_first_bit((addr), (size));			\
+	     (bit) < (size);						\
+	     (bit) = find_next_bit((addr), (size), (bit) + 1))
+
+#define for_each_clear_bit(bit, addr, size)				\
+	for ((bit) = find_first_zero_bit((addr), (size));		\
+	     (bit) < (size);						\
+	     (bit) = find_next_zero_bit((addr), (size), (bit) + 1))
+
+static inline void bitmap_zero(unsigned long *dst, unsigned long nbits)
+{
+	unsigned long i;
+
+	for (i = 0; i < BITS_TO_LONGS(nbits); i++)
+		dst[i] = 0;
+}
+
+static inline unsigned long bitmap_weight(const unsigned long *src,
+					  unsigned long nbits)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < nbits / BITS_PER_LONG; i++)
+		n += hweight_long(src[i]);
+	/* Bits beyond @nbits in the last word are not part of the map. */
+	if (nbits % BITS_PER_LONG)
+		n += hweight_long(src[i] & (~0UL >> (BITS_PER_LONG - nbits % BITS_PER_LONG)));
+	return n;
+}
+
+#endif /* _TOOLS_LINUX_BITOPS_H */
