@@ -80,6 +80,12 @@ static inline void list_replace(struct list_head *old, struct list_head *new)
 	new->prev->next = new;
 }
 
+static inline void list_replace_init(struct list_head *old, struct list_head *new)
+{
+	list_replace(old, new);
+	INIT_LIST_HEAD(old);
+}
+
 static inline void list_move(struct list_head *list, struct list_head *head)
 {
 	__list_del(list->prev, list->next);
@@ -192,6 +198,16 @@ static inline void list_splice_tail_init(struct list_head *list,
 	     &pos->member != (head);					\
 	     pos = n, n = list_next_entry(n, member))
 
+#define list_for_each_entry_safe_reverse(pos, n, head, member)		\
+	for (pos = list_last_entry(head, __typeof__(*pos), member),	\
+	     n = list_prev_entry(pos, member);				\
+	     &pos->member != (head);					\
+	     pos = n, n = list_prev_entry(n, member))
+
+/* From @pos itself (not the one after it) to the end. */
+#define list_for_each_entry_from(pos, head, member)			\
+	for (; &pos->member != (head); pos = list_next_entry(pos, member))
+
 #define list_for_each_entry_continue(pos, head, member)		\
 	for (pos = list_next_entry(pos, member);			\
 	     &pos->member != (head);					\
@@ -247,6 +263,30 @@ static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
 	h->first = n;
 	n->pprev = &h->first;
 }
+
+/* Insert @n just before @next, which is in a list. */
+static inline void hlist_add_before(struct hlist_node *n, struct hlist_node *next)
+{
+	n->pprev = next->pprev;
+	n->next = next;
+	next->pprev = &n->next;
+	*n->pprev = n;
+}
+
+/* Insert @n just after @prev, which is in a list. */
+static inline void hlist_add_behind(struct hlist_node *n, struct hlist_node *prev)
+{
+	n->next = prev->next;
+	prev->next = n;
+	n->pprev = &prev->next;
+	if (n->next)
+		n->next->pprev = &n->next;
+}
+
+#define hlist_for_each(pos, head) \
+	for (pos = (head)->first; pos; pos = pos->next)
+#define hlist_for_each_safe(pos, n, head) \
+	for (pos = (head)->first; pos && ({ n = pos->next; 1; }); pos = n)
 
 #define hlist_entry(ptr, type, member)	container_of(ptr, type, member)
 #define hlist_entry_safe(ptr, type, member) ({			\
