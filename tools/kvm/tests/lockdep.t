@@ -91,6 +91,8 @@ expect bad-unlock 1 'does not hold' 'releases "unheld_lock"'
 expect exit-held 1 'thread exiting with locks held' '"leaked_lock".*exit-held.c:10'
 expect rw-misuse 1 'read-locking a lock this thread holds for writing' \
 	'"table_rwlock"'
+expect rw-cycle 1 'AB-BA inversion' \
+	'trying to take "rw_one"' 'while holding "mix_lock"' 'rw-cycle.c:56'
 expect destroy-held 2 '' 'destroying a held lock' \
 	'destroys lock \(initialised at init_doomed_lock' \
 	'freeing memory that contains a held lock' \
