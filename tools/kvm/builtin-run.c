@@ -16,7 +16,7 @@
 
 #include <linux/kernel.h>
 #include <linux/sizes.h>
-#include <subcmd/parse-options.h>
+#include <subcmd/options.h>
 #include <subcmd/usage.h>
 #include <subcmd/util.h>
 
@@ -161,6 +161,20 @@ static char *find_default_kernel(void)
 	return NULL;
 }
 
+/* vm.overcommit_memory: 0 heuristic, 1 always, 2 strict. */
+static int overcommit_policy(void)
+{
+	FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+	int policy = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &policy) != 1)
+		policy = 0;
+	fclose(f);
+	return policy;
+}
+
 static int check_config(struct kvm_config *cfg)
 {
 	struct sysinfo si;
@@ -178,7 +192,8 @@ static int check_config(struct kvm_config *cfg)
 			     MAX_RAM_SIZE >> 30);
 	if (!IS_ALIGNED(cfg->ram_size, (u64)SZ_1M))
 		return error("-m: guest memory must be a whole number of MiB");
-	if (!sysinfo(&si)) {
+	/* What the kernel's overcommit heuristic would refuse anyway. */
+	if (overcommit_policy() == 0 && !sysinfo(&si)) {
 		host_mem = ((u64)si.totalram + si.totalswap) * si.mem_unit;
 		if (cfg->ram_size > host_mem)
 			return error("-m: %llu MiB of guest memory is more than this host has (%llu MiB of RAM and swap)",
@@ -267,11 +282,11 @@ int cmd_run(int argc, const char **argv)
 	}
 	cfg->ram_size = ram_size;
 	cfg->nrcpus = nrcpus;
+	if (check_config(cfg) < 0)
+		return 1;
 	/* No disk, no initrd: the default root file system, over 9p. */
 	if (!cfg->nr_disks && !cfg->initrd_filename &&
 	    kvm_setup__use_default_rootfs(cfg) < 0)
-		return 1;
-	if (check_config(cfg) < 0)
 		return 1;
 
 	run_kvm = kvm;
