@@ -18,6 +18,7 @@ struct lockdep_trace {
 /* Capture the caller's stack, starting at the frame that returns to @ip. */
 struct lockdep_trace *lockdep_save_trace(unsigned long ip);
 void lockdep_print_trace(const struct lockdep_trace *trace, const char *indent);
+void lockdep_trace_warm_up(void);
 
 /*
  * Symbolization is expensive (libdw reads the debug info), so it happens

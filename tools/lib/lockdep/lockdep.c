@@ -926,6 +926,28 @@ static void thread_exit(void *arg)
 	lockdep_leave();
 }
 
+/*
+ * A fork() while another thread is inside lockdep must not leave the
+ * child with a lock nobody will release.
+ */
+static void fork_prepare(void)
+{
+	lockdep_spin_lock(&report_lock);
+	lockdep_spin_lock(&graph_lock);
+}
+
+static void fork_done(void)
+{
+	lockdep_spin_unlock(&graph_lock);
+	lockdep_spin_unlock(&report_lock);
+}
+
+static void __attribute__((constructor)) lockdep_setup(void)
+{
+	pthread_atfork(fork_prepare, fork_done, fork_done);
+	lockdep_trace_warm_up();
+}
+
 /* Leave a trace in the program's output even if the reports scrolled by. */
 static void __attribute__((destructor)) lockdep_summary(void)
 {

@@ -43,6 +43,17 @@ struct lockdep_trace *lockdep_save_trace(unsigned long ip)
 	return trace;
 }
 
+/*
+ * The first backtrace() loads the unwinder (dlopen, malloc): do it early
+ * rather than in the middle of a report.
+ */
+void lockdep_trace_warm_up(void)
+{
+	void *frame[1];
+
+	backtrace(frame, 1);
+}
+
 void lockdep_print_trace(const struct lockdep_trace *trace, const char *indent)
 {
 	char sym[256];
