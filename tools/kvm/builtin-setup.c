@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include <linux/kernel.h>
-#include <subcmd/parse-options.h>
+#include <subcmd/options.h>
 #include <subcmd/usage.h>
 #include <subcmd/util.h>
 

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <subcmd/parse-options.h>
+#include <subcmd/options.h>
 #include <subcmd/usage.h>
 
 #include "generated/version.h"

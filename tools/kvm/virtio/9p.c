@@ -13,7 +13,7 @@
 #include <linux/virtio_ids.h>
 
 #include <linux/kernel.h>
-#include <subcmd/parse-options.h>
+#include <subcmd/options.h>
 #include <subcmd/usage.h>
 #include <subcmd/util.h>
 

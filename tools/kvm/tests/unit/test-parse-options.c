@@ -12,7 +12,7 @@
 
 #include <linux/kernel.h>
 #include <linux/sizes.h>
-#include <subcmd/parse-options.h>
+#include <subcmd/options.h>
 #include <subcmd/usage.h>
 
 #include "tap.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Table-driven command-line parsing for lkvm's subcommands.  See
- * parse-options.h for the rules; this file only walks argv and turns
+ * options.h for the rules; this file only walks argv and turns
  * strings into the typed values the table points at.
  */
 #include <ctype.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <subcmd/parse-options.h>
+#include <subcmd/options.h>
 #include <subcmd/usage.h>
 
 /* Column where help texts start, as in git and perf. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _SUBCMD_PARSE_OPTIONS_H
-#define _SUBCMD_PARSE_OPTIONS_H
+#ifndef _SUBCMD_OPTIONS_H
+#define _SUBCMD_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -142,4 +142,4 @@ void print_usage_with_options(FILE *out, const char * const usagestr[],
  */
 int parse_size(const char *str, u64 unit, u64 *bytes);
 
-#endif /* _SUBCMD_PARSE_OPTIONS_H */
+#endif /* _SUBCMD_OPTIONS_H */
