@@ -207,8 +207,6 @@ static int check_config(struct kvm_config *cfg)
 			return error("no kernel: give one with -k (neither this tree's arch/x86/boot/bzImage nor /boot/vmlinuz-$(uname -r) is readable)");
 		pr_info("no -k: using the kernel %s", cfg->kernel_filename);
 	}
-	if (!cfg->guest_name)
-		cfg->guest_name = xasprintf("guest-%d", getpid());
 	return 0;
 }
 
@@ -288,6 +286,9 @@ int cmd_run(int argc, const char **argv)
 	if (!cfg->nr_disks && !cfg->initrd_filename &&
 	    kvm_setup__use_default_rootfs(cfg) < 0)
 		return 1;
+	/* After the rootfs, which is named after --name or "default". */
+	if (!cfg->guest_name)
+		cfg->guest_name = xasprintf("guest-%d", getpid());
 
 	run_kvm = kvm;
 	setup_signals();
