@@ -87,15 +87,20 @@ static int pvh_parse(struct kvm *kvm, struct pvh_image *img)
 	if (elf_getphdrnum(img->elf, &phnum) < 0 || !phnum)
 		return error("%s: ELF file without program headers", path);
 
-	for (i = 0; i < phnum; i++) {
+	for (i = 0; i < phnum && !found; i++) {
 		if (!gelf_getphdr(img->elf, i, &phdr))
 			return error("%s: bad program header %zu", path, i);
-		if (phdr.p_type == PT_NOTE && !found) {
+		if (phdr.p_type == PT_NOTE)
 			found = pvh_find_entry_note(kvm, img->elf, &phdr, &img->entry);
-			if (found < 0)
-				return -1;
-			continue;
-		}
+	}
+	if (found < 0)
+		return -1;
+	if (!found)
+		return error("%s: an ELF file without a PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): build the kernel with CONFIG_PVH=y, or boot its bzImage",
+			     path);
+
+	for (i = 0; i < phnum; i++) {
+		gelf_getphdr(img->elf, i, &phdr);
 		if (phdr.p_type != PT_LOAD || !phdr.p_memsz)
 			continue;
 		if (phdr.p_filesz > phdr.p_memsz ||
@@ -112,9 +117,6 @@ static int pvh_parse(struct kvm *kvm, struct pvh_image *img)
 					 phdr.p_paddr + phdr.p_memsz);
 	}
 
-	if (!found)
-		return error("%s: an ELF file without a PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): build the kernel with CONFIG_PVH=y, or boot its bzImage",
-			     path);
 	if (!img->kernel_end)
 		return error("%s: no loadable segment", path);
 	if (img->entry < BOOT_KERNEL_ADDR || img->entry >= img->kernel_end)

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lkvm run with bad command lines and bad kernel files: each must fail
+# with a clear message and a non-zero status, before any VM is created
+# (so before anything is booted).
+
+LKVM=${LKVM:-$(dirname "$0")/../lkvm}
+tmp=$(mktemp -d /tmp/lkvm-run-errors.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+fails=0
+
+ok()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fails=$((fails + 1))
+	fi
+}
+
+# expect STATUS PATTERN DESCRIPTION -- lkvm run ARGS...
+expect()
+{
+	local want=$1 pattern=$2 what=$3 rc
+	shift 4
+
+	"$LKVM" run "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$want" = nonzero ]; then
+		[ "$rc" != 0 ]
+	else
+		[ "$rc" = "$want" ]
+	fi
+	ok $? "$what: status $rc" || sed 's/^/# /' "$tmp/err"
+	grep -q -- "$pattern" "$tmp/err"
+	ok $? "$what: says '$pattern'" || sed 's/^/# /' "$tmp/err"
+	! grep -qE "booting (a|an) " "$tmp/err"
+	ok $? "$what: nothing was booted"
+}
+
+echo "1..53"
+
+mkdir "$tmp/dir"
+echo "not a kernel" >"$tmp/text"
+truncate -s 600M "$tmp/huge"
+printf 'HdrS' >"$tmp/short"
+
+expect 129 "unknown option" "an unknown option" -- --no-such-option
+expect 129 "expects a size" "a malformed -m" -- -m 12x
+expect 129 "unexpected argument" "a stray argument" -- -k "$tmp/text" stray
+expect nonzero "at least one vCPU" "-c 0" -- -c 0 -k "$tmp/text"
+expect nonzero "at least one vCPU" "-c -3" -- -c -3 -k "$tmp/text"
+expect nonzero "too little guest memory" "-m 10" -- -m 10 -k "$tmp/text"
+expect nonzero "too much guest memory" "-m 5000G" -- -m 5000G -k "$tmp/text"
+expect nonzero "cannot open the kernel" "a missing kernel" -- -k "$tmp/missing"
+expect nonzero "not a regular file" "a directory as kernel" -- -k "$tmp/dir"
+expect nonzero "neither a bzImage nor an ELF" "a text file as kernel" -- -k "$tmp/text"
+expect nonzero "neither a bzImage nor an ELF" "a 4-byte file as kernel" -- -k "$tmp/short"
+expect nonzero "too big" "a 600 MiB kernel" -- -k "$tmp/huge"
+expect nonzero "cannot use the initrd" "a missing initrd" -- -k "$tmp/text" -i "$tmp/missing"
+expect nonzero "neither 'serial' nor 'virtio'" "--console foo" -- --console foo
+expect nonzero "unknown level" "--loglevel foo" -- --loglevel foo
+
+# A host ELF program is an ELF without the PVH note.
+if [ -e /dev/kvm ]; then
+	expect nonzero "PVH entry note" "an ELF without PVH note" -- -k /bin/true -m 64
+	expect nonzero "vCPUs per VM" "-c beyond KVM_CAP_MAX_VCPUS" -- -c 100000 -k /bin/true
+else
+	for i in $(seq 1 6); do
+		n=$((n + 1))
+		echo "ok $n # SKIP no /dev/kvm"
+	done
+fi
+
+"$LKVM" run --help >"$tmp/out" 2>&1
+ok $? "run --help: status 0"
+grep -q "Kernel options:" "$tmp/out" && grep -q -- "--initrd" "$tmp/out" &&
+	grep -q "Basic options:" "$tmp/out"
+ok $? "run --help: shows the option groups"
+
+[ "$fails" = 0 ]
