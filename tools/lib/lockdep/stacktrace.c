@@ -76,7 +76,7 @@ const char *lockdep_short_path(const char *path)
 
 #ifdef CONFIG_HAS_LIBDW
 
-static Dwfl *dwfl;
+static struct Dwfl *dwfl;	/* between symbols_begin and _end */
 
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
