@@ -6,6 +6,9 @@
 # build tools/kvm there.  A marker added to the tree's uapi kvm.h must reach
 # the installed headers lkvm compiles against.
 
+# Build as a user would in that tree, not with the outer make's O=, V= etc.
+unset MAKEFLAGS MAKELEVEL MAKEOVERRIDES MFLAGS
+
 src_tar=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
 if [ -z "$src_tar" ]; then
 	echo "1..0 # SKIP no linux-source package (tools/kvm/scripts/install-deps installs it)"
