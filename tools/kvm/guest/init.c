@@ -120,6 +120,37 @@ static void console_raw_output(void)
 	tcsetattr(1, TCSANOW, &t);
 }
 
+/*
+ * The tty behind /dev/console (e.g. /dev/ttyS0), which unlike the console
+ * itself can be a controlling terminal: the shell gets job control.
+ */
+static void open_console_tty(void)
+{
+	char name[64], path[80];
+	FILE *f;
+	int fd;
+
+	f = fopen("/sys/class/tty/console/active", "r");
+	if (!f)
+		return;
+	/* The last one listed is the one behind /dev/console. */
+	name[0] = '\0';
+	while (fscanf(f, "%63s", name) == 1)
+		;
+	fclose(f);
+	if (!name[0])
+		return;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
 /* Runs @argv in a new session on the console; returns its wait status. */
 static int run(char *const argv[])
 {
@@ -131,6 +162,7 @@ static int run(char *const argv[])
 		return -1;
 	if (pid == 0) {
 		setsid();
+		open_console_tty();
 		ioctl(0, TIOCSCTTY, 1);
 		execv(argv[0], argv);
 		fprintf(stderr, "init: %s: %s\n", argv[0], strerror(errno));
