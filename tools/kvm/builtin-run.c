@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@
 #define MIN_RAM_SIZE		(32ULL << 20)
 /* The guest physical address space we lay RAM out in (below 1 TiB). */
 #define MAX_RAM_SIZE		(1ULL << 40)
+#define HUGETLBFS_MAGIC_NUMBER	0x958458f6
 
 static const char * const run_usage[] = {
 	"lkvm run [-k KERNEL] [-i INITRD] [-p \"PARAMS\"] [-m MEM] [-c CPUS] [OPTIONS]",
@@ -177,6 +179,7 @@ static int overcommit_policy(void)
 
 static int check_config(struct kvm_config *cfg)
 {
+	struct statfs sfs;
 	struct sysinfo si;
 	u64 host_mem;
 
@@ -200,6 +203,11 @@ static int check_config(struct kvm_config *cfg)
 				     (unsigned long long)cfg->ram_size >> 20,
 				     (unsigned long long)host_mem >> 20);
 	}
+
+	if (cfg->hugetlbfs_path && (statfs(cfg->hugetlbfs_path, &sfs) < 0 ||
+				    (unsigned long)sfs.f_type != HUGETLBFS_MAGIC_NUMBER))
+		return error("--hugetlbfs %s: not a hugetlbfs mount",
+			     cfg->hugetlbfs_path);
 
 	if (!cfg->kernel_filename) {
 		cfg->kernel_filename = find_default_kernel();

@@ -43,7 +43,7 @@ expect()
 	ok $? "$what: nothing was booted"
 }
 
-echo "1..53"
+echo "1..56"
 
 mkdir "$tmp/dir"
 echo "not a kernel" >"$tmp/text"
@@ -65,6 +65,8 @@ expect nonzero "too big" "a 600 MiB kernel" -- -k "$tmp/huge"
 expect nonzero "cannot use the initrd" "a missing initrd" -- -k "$tmp/text" -i "$tmp/missing"
 expect nonzero "neither 'serial' nor 'virtio'" "--console foo" -- --console foo
 expect nonzero "unknown level" "--loglevel foo" -- --loglevel foo
+expect nonzero "not a hugetlbfs mount" "--hugetlbfs on a plain directory" -- \
+	--hugetlbfs "$tmp/dir" -k "$tmp/text"
 
 # A host ELF program is an ELF without the PVH note.
 if [ -e /dev/kvm ]; then
