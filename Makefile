@@ -5,9 +5,9 @@
 
 KVM_DIR := tools/kvm
 
-.PHONY: all lkvm check check-unit check-lab install clean help kvmconfig bench
+.PHONY: all lkvm check check-unit check-lab install clean help kvmconfig bench bench-boot
 
-all lkvm check check-unit check-lab install clean bench:
+all lkvm check check-unit check-lab install clean bench bench-boot:
 	@$(MAKE) --no-print-directory -C $(KVM_DIR) $@
 
 kvmconfig:
@@ -22,6 +22,7 @@ help:
 	@echo '  check-unit    - run the tests that need no guest kernel'
 	@echo '  check-lab     - run the tests that boot real kernels (nested lab if needed)'
 	@echo '  bench         - run the benchmarks (lkvm against QEMU, ratios)'
+	@echo '  bench-boot    - boot-to-init time, lkvm against QEMU microvm (BENCH_RUNS=5)'
 	@echo '  install       - install lkvm (PREFIX=/usr/local, DESTDIR=)'
 	@echo '  kvmconfig     - make a kernel tree boot under lkvm (KSRC=tree, TINY=1)'
 	@echo '  clean         - remove build output'
