@@ -145,7 +145,7 @@ static int opt_9p(const struct option *opt, const char *arg, int unset)
  */
 static char *find_default_kernel(void)
 {
-	char exe[PATH_MAX], *slash, *path;
+	char exe[PATH_MAX], *slash, *path, *real;
 	struct utsname uts;
 	ssize_t n;
 
@@ -156,9 +156,11 @@ static char *find_default_kernel(void)
 		if (slash) {
 			*slash = '\0';
 			path = xasprintf("%s/../../%s", exe, TREE_KERNEL);
-			if (!access(path, R_OK))
-				return path;
+			real = realpath(path, NULL);
 			free(path);
+			if (real && !access(real, R_OK))
+				return real;
+			free(real);
 		}
 	}
 	if (uname(&uts) < 0)
