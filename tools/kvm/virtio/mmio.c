@@ -36,7 +36,9 @@ struct virtio_mmio {
 	struct kvm *kvm;
 	u64 addr;
 	int irq;
-	struct mutex lock;	/* everything below, and vdev->isr */
+	/* vdev->isr and the line; never held while taking @lock. */
+	struct mutex isr_lock;
+	struct mutex lock;	/* everything below */
 	u32 dfsel;
 	u32 gfsel;
 	u64 driver_features;
@@ -50,10 +52,19 @@ static DEFINE_MUTEX(devices_lock);
 
 static void vmmio_raise(struct virtio_mmio *vm, u8 bit)
 {
-	mutex_lock(&vm->lock);
+	mutex_lock(&vm->isr_lock);
 	vm->vdev->isr |= bit;
 	kvm__irq_line(vm->kvm, vm->irq, 1);
-	mutex_unlock(&vm->lock);
+	mutex_unlock(&vm->isr_lock);
+}
+
+static void vmmio_ack(struct virtio_mmio *vm, u8 bits)
+{
+	mutex_lock(&vm->isr_lock);
+	vm->vdev->isr &= ~bits;
+	if (!vm->vdev->isr)
+		kvm__irq_line(vm->kvm, vm->irq, 0);
+	mutex_unlock(&vm->isr_lock);
 }
 
 static void vmmio_signal_vq(struct virtio_device *vdev, struct virt_queue *vq)
@@ -95,7 +106,7 @@ static u32 vmmio_read(struct virtio_mmio *vm, u32 off)
 	case VIRTIO_MMIO_QUEUE_READY:
 		return vq ? vq->enabled : 0;
 	case VIRTIO_MMIO_INTERRUPT_STATUS:
-		return vdev->isr;
+		return READ_ONCE(vdev->isr);
 	case VIRTIO_MMIO_STATUS:
 		return READ_ONCE(vdev->status);
 	case VIRTIO_MMIO_CONFIG_GENERATION:
@@ -172,9 +183,7 @@ static void vmmio_write(struct virtio_mmio *vm, u32 off, u32 v)
 			virtq_kick(&vdev->vqs[v]);
 		break;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
-		vdev->isr &= ~v;
-		if (!vdev->isr)
-			kvm__irq_line(vm->kvm, vm->irq, 0);
+		vmmio_ack(vm, v);
 		break;
 	case VIRTIO_MMIO_STATUS:
 		if (!(v & 0xff)) {
@@ -182,8 +191,7 @@ static void vmmio_write(struct virtio_mmio *vm, u32 off, u32 v)
 			vm->gfsel = 0;
 			vm->driver_features = 0;
 			vm->queue_sel = 0;
-			vdev->isr = 0;
-			kvm__irq_line(vm->kvm, vm->irq, 0);
+			vmmio_ack(vm, 0xff);
 		}
 		virtio_set_status(vdev, v & 0xff);
 		break;
@@ -239,6 +247,7 @@ static int virtio_mmio__init(struct kvm *kvm, struct virtio_device *vdev)
 	vm->vdev = vdev;
 	vm->kvm = kvm;
 	mutex_init(&vm->lock);
+	mutex_init(&vm->isr_lock);
 
 	mutex_lock(&devices_lock);
 	if (nr_devices >= (int)VMMIO_MAX_DEVICES) {

@@ -83,6 +83,8 @@ struct virtio_pci {
 	struct virtio_device *vdev;
 	struct kvm *kvm;
 	bool transitional;
+	/* vdev->isr and INTx; never held while taking @lock. */
+	struct mutex isr_lock;
 	struct mutex lock;	/* everything below */
 
 	u32 dfselect;
@@ -166,10 +168,10 @@ static void vpci_intx(struct virtio_pci *vpci, u8 isr_bit)
 {
 	struct virtio_device *vdev = vpci->vdev;
 
-	mutex_lock(&vpci->lock);
+	mutex_lock(&vpci->isr_lock);
 	vdev->isr |= isr_bit;
 	pci__set_irq(vpci->kvm, &vpci->pdev, 1);
-	mutex_unlock(&vpci->lock);
+	mutex_unlock(&vpci->isr_lock);
 }
 
 static void vpci_signal_vq(struct virtio_device *vdev, struct virt_queue *vq)
@@ -197,11 +199,11 @@ static u8 vpci_isr_read(struct virtio_pci *vpci)
 {
 	u8 isr;
 
-	mutex_lock(&vpci->lock);
+	mutex_lock(&vpci->isr_lock);
 	isr = vpci->vdev->isr;
 	vpci->vdev->isr = 0;
 	pci__set_irq(vpci->kvm, &vpci->pdev, 0);
-	mutex_unlock(&vpci->lock);
+	mutex_unlock(&vpci->isr_lock);
 	return isr;
 }
 
@@ -342,9 +344,11 @@ static void common_set_status(struct virtio_pci *vpci, u8 status)
 {
 	struct virtio_device *vdev = vpci->vdev;
 
-	if (!status)
-		vpci_reset(vpci);
 	virtio_set_status(vdev, status);
+	if (status)
+		return;
+	vpci_reset(vpci);
+	vpci_isr_read(vpci);	/* clears the ISR, lowers INTx */
 }
 
 static void common_queue_write(struct virtio_pci *vpci, u32 field,
@@ -863,6 +867,7 @@ static int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 	vpci->kvm = kvm;
 	vpci->transitional = vdev->transport == VIRTIO_TRANSPORT_PCI_LEGACY;
 	mutex_init(&vpci->lock);
+	mutex_init(&vpci->isr_lock);
 	mutex_init(&vpci->msix_lock);
 	vpci->config_vector = VIRTIO_NO_VECTOR;
 	vpci->nr_vectors = vdev->nr_queues + 1;

@@ -202,6 +202,16 @@ static void test_io(void)
 
 static void test_bad_setup(void)
 {
+	/* After DRIVER_OK, so that the device interrupts for it. */
+	driver_setup(QSIZE);
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+	wr(VIRTIO_MMIO_QUEUE_NUM, 3);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	ok((rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET) &&
+	   (rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG),
+	   "bad queue after DRIVER_OK: NEEDS_RESET and a config interrupt");
+
 	driver_setup(12);
 	is_int(rd(VIRTIO_MMIO_QUEUE_READY), 0, "queue size 12 is refused");
 	ok(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET,
@@ -233,7 +243,7 @@ static void test_bad_setup(void)
 
 int main(void)
 {
-	plan(28);
+	plan(29);
 	loglevel = -1;
 
 	kvm = kvm__new();
