@@ -151,9 +151,14 @@ int kvm__register_mem(struct kvm *kvm, u64 guest_phys, u64 size,
 		kvm->mem_slots++;
 	}
 
-	/* Publish a fully built bank to the lock-free readers. */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	list_add_tail(&bank->list, &kvm->mem_banks);
+	/*
+	 * list_add_tail(), with the store that makes the bank reachable
+	 * ordered after everything the lock-free readers will look at.
+	 */
+	bank->list.next = &kvm->mem_banks;
+	bank->list.prev = kvm->mem_banks.prev;
+	__atomic_store_n(&kvm->mem_banks.prev->next, &bank->list, __ATOMIC_RELEASE);
+	kvm->mem_banks.prev = &bank->list;
 out:
 	mutex_unlock(&kvm->mem_banks_lock);
 	return ret;
