@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest (and L1) kernels for the lab, cached outside the repository in
+# ${XDG_CACHE_HOME:-~/.cache}/lkvm-lab:
+#
+#   kernels.sh tiny [--rebuild]   build the L2 test kernel: Debian's
+#                                 linux-source-6.1 + scripts/kvmconfig --tiny;
+#                                 prints the directory holding bzImage, vmlinux
+#   kernels.sh debian             fetch Debian's stock linux-image-amd64 and
+#                                 unpack it; prints the directory holding
+#                                 vmlinuz, config and lib/modules/
+#
+# The tiny kernel is keyed by the source package version and a hash of
+# scripts/kvmconfig and its fragments, so editing either rebuilds it.
+# Sourced by lib.sh, which uses lab_kernel_tiny and lab_kernel_debian.
+
+LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
+LAB_TREE=${LAB_TREE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)}
+LAB_KSRC_TAR=${LAB_KSRC_TAR:-/usr/src/linux-source-6.1.tar.xz}
+LAB_KSRC_PKG=${LAB_KSRC_PKG:-linux-source-6.1}
+LAB_JOBS=${LAB_JOBS:-2}
+
+lab_msg()
+{
+	echo "lab: $*" >&2
+}
+
+# Serialize updates of one cache entry between lab runs started in parallel.
+lab_lock()
+{
+	mkdir -p "$LAB_CACHE"
+	exec 9>"$LAB_CACHE/.lock-$1"
+	flock 9
+}
+
+lab_unlock()
+{
+	exec 9>&-
+}
+
+lab_ksrc_version()
+{
+	dpkg-query -W -f='${Version}' "$LAB_KSRC_PKG" 2>/dev/null || echo unknown
+}
+
+# Extract the source tarball once per package version; print the tree.
+lab_ksrc()
+{
+	local dir
+
+	dir=$LAB_CACHE/src/$(lab_ksrc_version)
+	if [ ! -f "$dir/.extracted" ]; then
+		[ -f "$LAB_KSRC_TAR" ] ||
+			{ lab_msg "$LAB_KSRC_TAR missing (apt-get install $LAB_KSRC_PKG)"; return 1; }
+		lab_msg "extracting $LAB_KSRC_TAR"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -C "$dir" -xJf "$LAB_KSRC_TAR" || return 1
+		touch "$dir/.extracted"
+	fi
+	echo "$dir"/linux-source-*
+}
+
+lab_config_hash()
+{
+	cat "$LAB_TREE/scripts/kvmconfig" "$LAB_TREE"/tools/kvm/config/*.config |
+		sha256sum | cut -c1-12
+}
+
+# Build the tiny guest kernel unless an up-to-date one is cached.
+lab_kernel_tiny()
+{
+	local rebuild=$1 src out
+
+	lab_lock tiny
+	src=$(lab_ksrc) || { lab_unlock; return 1; }
+	out=$LAB_CACHE/tiny-$(lab_ksrc_version)-$(lab_config_hash)
+	if [ -n "$rebuild" ] || [ ! -f "$out/.built" ]; then
+		lab_msg "building the tiny guest kernel in $out (-j$LAB_JOBS, ~3 min)"
+		rm -rf "$out"
+		mkdir -p "$out/build"
+		if ! "$LAB_TREE/scripts/kvmconfig" --tiny --arch x86_64 -O "$out/build" "$src" >&2 ||
+		   ! make -s -C "$src" O="$out/build" ARCH=x86_64 -j"$LAB_JOBS" \
+				bzImage vmlinux >"$out/build.log" 2>&1; then
+			tail -n 30 "$out/build.log" >&2 2>/dev/null
+			lab_msg "tiny kernel build failed, log: $out/build.log"
+			lab_unlock
+			return 1
+		fi
+		cp "$out/build/arch/x86/boot/bzImage" "$out/bzImage"
+		cp "$out/build/vmlinux" "$out/vmlinux"
+		cp "$out/build/.config" "$out/config"
+		touch "$out/.built"
+	fi
+	lab_unlock
+	echo "$out"
+}
+
+# The versioned package linux-image-amd64 points at, e.g. linux-image-6.1.0-56-amd64.
+lab_debian_pkg()
+{
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n 1
+}
+
+# Fetch and unpack Debian's stock kernel; modules are decompressed so that
+# busybox insmod can load them.
+lab_kernel_debian()
+{
+	local pkg out deb
+
+	pkg=$(lab_debian_pkg)
+	[ -n "$pkg" ] || { lab_msg "cannot resolve linux-image-amd64 (apt-get update?)"; return 1; }
+	out=$LAB_CACHE/$pkg
+	lab_lock debian
+	if [ ! -f "$out/.unpacked" ]; then
+		lab_msg "fetching $pkg"
+		rm -rf "$out"
+		mkdir -p "$out/deb"
+		if ! (cd "$out/deb" && apt-get download -qq "$pkg" >&2) ||
+		   ! deb=$(ls "$out"/deb/*.deb) || ! dpkg -x "$deb" "$out/root"; then
+			lab_msg "could not fetch $pkg"
+			lab_unlock
+			return 1
+		fi
+		find "$out/root/lib/modules" -name '*.ko.xz' -exec xz -d {} +
+		cp "$out"/root/boot/vmlinuz-* "$out/vmlinuz"
+		cp "$out"/root/boot/config-* "$out/config"
+		ln -s root/lib "$out/lib"
+		rm -rf "$out/deb"
+		touch "$out/.unpacked"
+	fi
+	lab_unlock
+	echo "$out"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	set -e
+	case "$1" in
+	tiny)	lab_kernel_tiny "$([ "$2" = --rebuild ] && echo 1)" ;;
+	debian)	lab_kernel_debian ;;
+	*)	echo "usage: $0 tiny [--rebuild] | debian" >&2; exit 2 ;;
+	esac
+fi

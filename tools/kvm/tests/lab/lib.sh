@@ -1,0 +1,440 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The lab harness: boots real Linux kernels under lkvm and turns what the
+# guests saw into one TAP stream for prove.  A lab test file (*.t) is a
+# bash script that sources this file, declares cases and calls lab_run:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   lab_case smp-2 --guest guest/smp.sh --opts "-c 2" --env CPUS=2
+#   lab_run
+#
+# lab_case NAME [options] declares one guest boot:
+#   --kernel tiny|tiny-pvh|debian  guest kernel (default tiny): the cached
+#                       kvmconfig --tiny build as bzImage, the same kernel's
+#                       vmlinux (PVH entry), or Debian's stock kernel with its
+#                       virtio/9p/ext4 modules loaded by the guest's /init
+#   --guest FILE        guest test script (relative to this directory), run
+#                       by the guest's /init; prints TAP with guest-tap.sh's
+#                       t_ok/t_is/t_run/t_diag
+#   --guest-sh TEXT     the guest test script, inline
+#   --opts "ARGS"       extra lkvm (or QEMU) arguments, split on spaces
+#   --cmdline TEXT      kernel command line given with -p
+#                       (default "console=ttyS0 quiet panic=-1")
+#   --env VAR=VALUE     a variable the guest script sees (repeatable)
+#   --guest-file SRC:PATH  put SRC at PATH in the guest's initramfs
+#   --file SRC[:NAME]   copy SRC into the case's directory, the VMM's working
+#                       directory, whose content comes back to the host
+#   --pre TEXT          sh run (in L1) before the VMM, in that directory
+#   --post TEXT         sh run (in L1) after it, with RC set; may print TAP
+#                       with t_ok/t_is (guest-tap.sh is sourced)
+#   --check FUNC        host function run after the lab, as FUNC CASEDIR, with
+#                       CASEDIR holding console, stderr, rc, wall and the
+#                       case's files; reports with lab_ok/lab_is/lab_diag
+#   --rc 0|nonzero|N    expected VMM exit status (default 0)
+#   --no-end            the guest script is not expected to finish
+#   --timeout SECS      per-boot limit (default 30); the VMM is killed after
+#   --vmm lkvm|qemu     run QEMU -M microvm instead (benchmark)
+#
+# All cases of one lab_run share one L1 boot.  LKVM_LAB=direct|nested
+# forces the mode (default: direct when the host's KVM is VMX/SVM based),
+# LAB_KEEP=1 keeps the work directory, LAB_VERBOSE=1 shows the L1 console.
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$LAB_DIR/kernels.sh"
+
+LKVM=${LKVM:-$LAB_TREE/tools/kvm/lkvm}
+LAB_QEMU=${LAB_QEMU:-qemu-system-x86_64}
+LAB_CMDLINE_DEFAULT="console=ttyS0 quiet panic=-1"
+LAB_L1_MODULES="irqbypass ccp kvm kvm_amd virtio_pci virtio_blk"
+LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
+	virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4"
+
+lab_cases=()
+lab_ntests=0
+lab_need=" "
+
+lab_die()
+{
+	echo "Bail out! $*"
+	exit 1
+}
+
+# --- TAP on the host side -------------------------------------------------
+
+lab_ok()
+{
+	lab_ntests=$((lab_ntests + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $lab_ntests - $2"
+	else
+		echo "not ok $lab_ntests - $2"
+	fi
+	return "$1"
+}
+
+lab_is()
+{
+	[ "$1" = "$2" ]
+	lab_ok $? "$3" || lab_diag "got '$1', want '$2'"
+}
+
+lab_diag()
+{
+	echo "# $*"
+}
+
+# --- case declaration -----------------------------------------------------
+
+lab_case()
+{
+	local name=$1 dir k=tiny guest="" opts="" cmdline=$LAB_CMDLINE_DEFAULT
+	local env="" rc=0 timeout=30 vmm=lkvm end=1 check="" f kfile initrds
+
+	shift
+	[[ "$name" =~ ^[A-Za-z0-9_.-]+$ ]] || lab_die "bad case name '$name'"
+	dir=$lab_root/cases/$(printf '%02d' ${#lab_cases[@]})-$name
+	mkdir -p "$dir/overlay/lab" "$dir/files"
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--kernel)	k=$2 ;;
+		--guest)	guest=$(cat "$LAB_DIR/$2") || lab_die "no guest script $2" ;;
+		--guest-sh)	guest=$2 ;;
+		--opts)		opts=$2 ;;
+		--cmdline)	cmdline=$2 ;;
+		--env)		env+="export ${2%%=*}='${2#*=}'"$'\n' ;;
+		--guest-file)	install -D "${2%%:*}" "$dir/overlay/${2#*:}" ||
+					lab_die "cannot copy ${2%%:*}" ;;
+		--file)		f=${2%%:*}
+				cp "$f" "$dir/files/$([ "$f" = "$2" ] && basename "$f" || echo "${2#*:}")" ||
+					lab_die "cannot copy $f" ;;
+		--pre)		echo "$2" >"$dir/pre.sh" ;;
+		--post)		printf '. %s/guest-tap.sh\n%s\n' "$lab_l1root" "$2" >"$dir/post.sh" ;;
+		--check)	check=$2 ;;
+		--rc)		rc=$2 ;;
+		--timeout)	timeout=$2 ;;
+		--vmm)		vmm=$2 ;;
+		--no-end)	end= ; shift; continue ;;
+		*)		lab_die "lab_case $name: unknown option $1" ;;
+		esac
+		shift 2
+	done
+
+	case "$k" in
+	tiny)		kfile=k/tiny-bzImage; initrds="i/base.cpio.gz" ;;
+	tiny-pvh)	kfile=k/tiny-vmlinux; initrds="i/base.cpio.gz" ;;
+	debian)		kfile=k/debian-vmlinuz; initrds="i/base.cpio.gz i/debian-mods.cpio.gz" ;;
+	*)		lab_die "lab_case $name: unknown kernel $k" ;;
+	esac
+	lab_need+="$k $vmm "
+	echo "$guest" >"$dir/overlay/lab/test.sh"
+	echo "$env" >"$dir/overlay/lab/env"
+	lab_cpio "$dir/overlay" "$dir/overlay.cpio.gz"
+	rm -rf "$dir/overlay"
+	initrds+=" cases/$(basename "$dir")/overlay.cpio.gz"
+	cat >"$dir/case.env" <<-EOF
+	KERNEL='$kfile'
+	INITRDS='$initrds'
+	OPTS='$opts'
+	CMDLINE='$cmdline'
+	TIMEOUT='$timeout'
+	VMM='$vmm'
+	EOF
+	lab_cases+=("$name|$(basename "$dir")|$rc|$end|$check")
+}
+
+# --- building the images --------------------------------------------------
+
+# lab_cpio DIR OUT: a newc archive of DIR owned by root, gzip'ed when OUT
+# ends in .gz.
+lab_cpio()
+{
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		if [[ "$2" == *.gz ]]; then gzip -9 >"$2"; else cat >"$2"; fi
+}
+
+# A busybox root: the static binary and a link per applet in /bin.
+lab_busybox_root()
+{
+	local bb=${LAB_BUSYBOX:-/bin/busybox} a
+
+	mkdir -p "$1/bin" "$1/proc" "$1/sys" "$1/dev" "$1/tmp"
+	cp "$bb" "$1/bin/busybox"
+	for a in $("$bb" --list); do
+		[ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"
+	done
+}
+
+# lab_mod_order MODDIR NAME...: module paths (relative to MODDIR) in an
+# order insmod accepts, dependencies first, from "modinfo -F depends".
+lab_mod_order()
+{
+	local moddir=$1 f n
+	local -A path=() seen=()
+
+	shift
+	while read -r f; do
+		n=${f##*/}
+		n=${n%.ko}
+		path[${n//-/_}]=${f#"$moddir"/}
+	done < <(find "$moddir" -name '*.ko')
+	for n in "$@"; do
+		lab_mod_visit "${n//-/_}"
+	done
+}
+
+lab_mod_visit()
+{
+	local n=$1 d
+
+	[ -z "${seen[$n]}" ] || return 0
+	seen[$n]=1
+	[ -n "${path[$n]}" ] || { echo "lab: no module $n" >&2; return 0; }
+	for d in $(modinfo -F depends "$moddir/${path[$n]}" | tr , ' '); do
+		lab_mod_visit "${d//-/_}"
+	done
+	echo "${path[$n]}"
+}
+
+# lab_mods_into MODDIR DEST NAME...: copy modules with lab.order.
+lab_mods_into()
+{
+	local moddir=$1 dest=$2 m
+
+	shift 2
+	mkdir -p "$dest"
+	lab_mod_order "$moddir" "$@" >"$dest/lab.order"
+	while read -r m; do
+		mkdir -p "$dest/$(dirname "$m")"
+		cp "$moddir/$m" "$dest/$m"
+	done <"$dest/lab.order"
+}
+
+# lab_copy_prog BIN ROOT DEST: the program and the shared libraries ldd
+# lists, plus libgcc_s.so.1 that glibc dlopens for pthread_cancel.
+lab_copy_prog()
+{
+	local lib
+
+	install -D -m 755 "$1" "$2/$3"
+	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*') \
+		   $(ldconfig -p | sed -n 's/.*libgcc_s.so.1 (libc6,x86-64) => //p' | head -n 1); do
+		[ -e "$2/$lib" ] || install -D "$(readlink -f "$lib")" "$2/$lib"
+	done
+}
+
+lab_mode()
+{
+	case "${LKVM_LAB:-auto}" in
+	direct|nested)
+		echo "$LKVM_LAB" ;;
+	auto)
+		if { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } &&
+		   [ -w /dev/kvm ]; then
+			echo direct
+		else
+			echo nested
+		fi ;;
+	*)
+		lab_die "LKVM_LAB must be direct or nested" ;;
+	esac
+}
+
+# Fill ROOT (the lab directory the driver sees) with the kernels and
+# images the declared cases need.
+lab_populate()
+{
+	local root=$1 tiny deb
+
+	mkdir -p "$root/k" "$root/i" "$root/bin"
+	cp "$LAB_DIR/driver.sh" "$LAB_DIR/guest-tap.sh" "$root/"
+	if [[ "$lab_need" == *" tiny"* ]]; then
+		tiny=$(lab_kernel_tiny) || lab_die "no tiny guest kernel"
+		cp "$tiny/bzImage" "$root/k/tiny-bzImage"
+		[[ "$lab_need" != *" tiny-pvh "* ]] || cp "$tiny/vmlinux" "$root/k/tiny-vmlinux"
+	fi
+	if [[ "$lab_need" == *" debian "* ]] || [ "$lab_mode" = nested ]; then
+		deb=$(lab_kernel_debian) || lab_die "no Debian kernel"
+		lab_deb_moddir=$(echo "$deb"/lib/modules/*)
+		lab_deb_vmlinuz=$deb/vmlinuz
+	fi
+	if [[ "$lab_need" == *" debian "* ]]; then
+		cp "$deb/vmlinuz" "$root/k/debian-vmlinuz"
+		rm -rf "$lab_work/mods"
+		# shellcheck disable=SC2086
+		lab_mods_into "$lab_deb_moddir" "$lab_work/mods/lib/modules" $LAB_L2_MODULES
+		lab_cpio "$lab_work/mods" "$root/i/debian-mods.cpio.gz"
+	fi
+
+	rm -rf "$lab_work/base"
+	lab_busybox_root "$lab_work/base"
+	install -D -m 755 "$LAB_DIR/l2-init" "$lab_work/base/init"
+	install -D "$LAB_DIR/guest-tap.sh" "$lab_work/base/lab/guest-tap.sh"
+	lab_cpio "$lab_work/base" "$root/i/base.cpio.gz"
+}
+
+# The L1 initramfs: busybox, /init, KVM + virtio-blk modules, lkvm and its
+# libraries, QEMU when the benchmark needs it, and the lab directory.
+lab_build_l1()
+{
+	local l1=$1
+
+	lab_busybox_root "$l1"
+	install -m 755 "$LAB_DIR/l1-init" "$l1/init"
+	# shellcheck disable=SC2086
+	lab_mods_into "$lab_deb_moddir" "$l1/lib/modules" $LAB_L1_MODULES
+	lab_copy_prog "$LKVM" "$l1" lab/bin/lkvm
+	if [[ "$lab_need" == *" qemu "* ]]; then
+		lab_copy_prog "$(command -v "$LAB_QEMU")" "$l1" lab/bin/qemu-system-x86_64
+		mkdir -p "$l1/lab/share/qemu"
+		cp -L /usr/share/qemu/bios-microvm.bin "$l1/lab/share/qemu/"
+	fi
+	lab_cpio "$l1" "$lab_work/l1.cpio"
+}
+
+lab_l1_timeout()
+{
+	local t=60 c
+
+	for c in "$lab_root"/cases/*/case.env; do
+		t=$((t + 5 + $(. "$c"; echo "$TIMEOUT")))
+	done
+	echo $t
+}
+
+lab_boot_l1()
+{
+	local img=$lab_work/results.img log=$lab_work/l1.log rc
+
+	truncate -s 2G "$img"
+	timeout -s KILL "$(lab_l1_timeout)" "$LAB_QEMU" \
+		-accel tcg,thread=multi -cpu EPYC,+svm,+npt -m 4096 -smp 2 \
+		-nodefaults -no-user-config -nographic -serial stdio -no-reboot \
+		-kernel "$lab_deb_vmlinuz" -initrd "$lab_work/l1.cpio" \
+		-append "console=ttyS0 panic=-1 quiet" \
+		-drive file="$img",format=raw,if=virtio </dev/null 2>&1 |
+		if [ -n "$LAB_VERBOSE" ]; then tee "$log" >&2; else cat >"$log"; fi
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = 0 ] || echo "lab: L1 QEMU exited with $rc (137: timed out)" >>"$log"
+	mkdir -p "$lab_work/out"
+	tar -C "$lab_work/out" -xf "$img" 2>/dev/null
+	rm -f "$img"
+}
+
+# --- reporting ------------------------------------------------------------
+
+lab_show()
+{
+	local f
+
+	for f in "$@"; do
+		[ -s "$f" ] || continue
+		echo "---- $f" >&2
+		tail -n 40 "$f" | tr -d '\r' >&2
+	done
+}
+
+# Guest (or post.sh) TAP lines ("@T ok - x") become numbered host tests.
+lab_report_tap()
+{
+	local prefix=$1 file=$2 line failed=0
+
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		line=${line#*@T }
+		case "$line" in
+		"ok - "*)	lab_ok 0 "$prefix${line#ok - }" ;;
+		"not ok - "*)	lab_ok 1 "$prefix${line#not ok - }"; failed=1 ;;
+		"# "*)		lab_diag "$line" ;;
+		esac
+	done < <(grep -a '@T \(ok\|not ok\|#\) ' "$file" 2>/dev/null)
+	return $failed
+}
+
+lab_report_case()
+{
+	local name=$1 d=$lab_work/out/$2 want=$3 end=$4 check=$5 rc failed=0
+
+	if [ ! -f "$d/rc" ]; then
+		lab_ok 1 "$name: ran (no result came back)"
+		return
+	fi
+	rc=$(cat "$d/rc")
+	case "$want" in
+	nonzero)	[ "$rc" != 0 ] && [ "$rc" != 137 ] ;;
+	*)		[ "$rc" = "$want" ] ;;
+	esac
+	lab_ok $? "$name: exit status $rc (want $want)" || failed=1
+	[ "$rc" != 137 ] || lab_diag "$name: killed after its timeout"
+	lab_report_tap "$name: " "$d/console" || failed=1
+	if [ -n "$end" ]; then
+		grep -aq '^@T end' "$d/console"
+		lab_ok $? "$name: guest test script ran to the end" || failed=1
+	fi
+	lab_report_tap "$name: (L1) " "$d/post.tap" || failed=1
+	if [ -n "$check" ]; then
+		local before=$lab_ntests out
+
+		out=$("$check" "$d")
+		echo "$out"
+		lab_ntests=$((before + $(echo "$out" | grep -c '^\(not \)\?ok ')))
+		! echo "$out" | grep -q '^not ok ' || failed=1
+	fi
+	[ $failed = 0 ] || lab_show "$d/stderr" "$d/console" "$d/pre.log"
+}
+
+# lab_run: build everything, boot (L1 or direct), print the TAP stream.
+lab_run()
+{
+	local c name dir want end check l1ok
+
+	[ -x "$LKVM" ] || lab_die "no lkvm binary at $LKVM (make -C tools/kvm)"
+	lab_populate "$lab_root"
+	if [ "$lab_mode" = nested ]; then
+		lab_build_l1 "$lab_work/l1"
+		lab_boot_l1
+		[ -f "$lab_work/out/lab/version.rc" ]
+		lab_ok $? "lab: L1 booted under QEMU TCG and its results came back" ||
+			lab_show "$lab_work/l1.log"
+		[ -f "$lab_work/out/lab/kvm" ]
+		lab_ok $? "lab: /dev/kvm is usable in L1 (nested SVM)"
+	else
+		mkdir -p "$lab_work/out"
+		TMPDIR=$lab_work LKVM=$LKVM QEMU=$(command -v "$LAB_QEMU") \
+			QEMU_DATA=/usr/share/qemu sh "$lab_root/driver.sh" "$lab_root" \
+			"$lab_work/out" >"$lab_work/driver.log" 2>&1
+		[ -f "$lab_work/out/lab/kvm" ]
+		lab_ok $? "lab: /dev/kvm is usable (direct mode)"
+	fi
+	[ "$(cat "$lab_work/out/lab/version.rc" 2>/dev/null)" = 0 ] &&
+		grep -q . "$lab_work/out/lab/version"
+	lab_ok $? "lab: lkvm version runs ($lab_mode)" &&
+		lab_diag "$(head -n 1 "$lab_work/out/lab/version")"
+
+	for c in "${lab_cases[@]}"; do
+		IFS='|' read -r name dir want end check <<<"$c"
+		lab_report_case "$name" "$dir" "$want" "$end" "$check"
+	done
+	echo "1..$lab_ntests"
+}
+
+lab_cleanup()
+{
+	if [ -n "$LAB_KEEP" ]; then
+		echo "lab: work directory kept: $lab_work" >&2
+	else
+		rm -rf "$lab_work"
+	fi
+}
+
+lab_mode=$(lab_mode)
+lab_work=$(mktemp -d "${TMPDIR:-/tmp}/lkvm-lab.XXXXXX")
+trap lab_cleanup EXIT
+# lab_root is the lab directory on the host; the driver sees it as
+# lab_l1root (/lab inside the L1 initramfs, which is built around it).
+if [ "$lab_mode" = nested ]; then
+	lab_root=$lab_work/l1/lab
+	lab_l1root=/lab
+else
+	lab_root=$lab_work/root
+	lab_l1root=$lab_root
+fi
