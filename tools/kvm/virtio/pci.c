@@ -42,6 +42,7 @@
 #include "kvm/kvm.h"
 #include "kvm/pci.h"
 #include "kvm/virtio.h"
+#include "kvm/virtio-pci.h"
 #include "kvm/virtio-transport.h"
 #include "subcmd/usage.h"
 #include "subcmd/util.h"
@@ -849,7 +850,7 @@ static u32 legacy_bar_size(struct virtio_device *vdev)
 	return size;
 }
 
-static int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
+int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 {
 	struct virtio_pci *vpci = xzalloc(sizeof(*vpci));
 	struct pci_device *pdev = &vpci->pdev;
