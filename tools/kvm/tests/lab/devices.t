@@ -1,0 +1,22 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Legacy devices and the PCI host bridge, seen from a real guest kernel:
+# 8250 probe and IRQs, i8042 probe, the CMOS clock against the lab
+# machine's clock, the host bridge in sysfs, and reboot through the i8042.
+
+. "$(dirname "$0")/lib.sh"
+
+# L1's clock just before the guest boots (pre.log) against the guest's
+# clock at /init (its "lab-time" line): the guest took its time from the
+# emulated RTC, so they differ by the boot time only.
+post='g=$(tr -d "\r" <console | sed -n "s/^lab-time \([0-9]*\)$/\1/p")
+l=$(cat pre.log)
+d=$(( ${g:-0} - ${l:-0} ))
+t_ok $([ -n "$g" ] && [ $d -ge -2 ] && [ $d -le 30 ]; echo $?) "guest date matches the host (${d}s apart)"'
+
+lab_case devices --guest guest/devices.sh --pre 'date +%s' --post "$post"
+lab_case devices-debian --kernel debian --guest guest/devices.sh \
+	--opts "-m 256" --timeout 60 --pre 'date +%s' --post "$post"
+
+lab_run
