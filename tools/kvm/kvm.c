@@ -231,13 +231,12 @@ int kvm__init(struct kvm *kvm)
 	if (kvm__open_dev(kvm) < 0 || kvm__check_caps(kvm) < 0 ||
 	    kvm__check_vcpus(kvm) < 0)
 		return -1;
+	kvm__append_cmdline(kvm, kvm__arch_default_cmdline(kvm));
+	kvm__append_cmdline(kvm, kvm->cfg.kernel_cmdline);
 	if (kvm__read_kernel(kvm) < 0 || kvm__check_initrd(kvm) < 0)
 		return -1;
 	if (kvm__arch_probe_kernel(kvm) < 0)
 		return -1;
-
-	kvm__append_cmdline(kvm, kvm__arch_default_cmdline(kvm));
-	kvm__append_cmdline(kvm, kvm->cfg.kernel_cmdline);
 
 	if (kvm__create_vm(kvm) < 0)
 		return -1;

@@ -171,6 +171,11 @@ static u64 bz_kernel_end(const struct setup_header *hdr, u64 kernel_size)
 	return start + need;
 }
 
+static u32 bz_cmdline_max(const struct setup_header *hdr)
+{
+	return hdr->cmdline_size ? hdr->cmdline_size : 255;
+}
+
 int bzimage_probe(struct kvm *kvm)
 {
 	const struct setup_header *hdr = bz_header(kvm->kernel_image);
@@ -187,6 +192,11 @@ int bzimage_probe(struct kvm *kvm)
 	if (setup_size >= kvm->kernel_size)
 		return error("%s is truncated: its setup code claims %llu bytes of %zu",
 			     path, (unsigned long long)setup_size, kvm->kernel_size);
+
+	/* Devices may add to it later; loading checks again. */
+	if (kvm->cmdline && strlen(kvm->cmdline) > bz_cmdline_max(hdr))
+		return error("the kernel command line is %zu bytes, %s takes at most %u",
+			     strlen(kvm->cmdline), path, bz_cmdline_max(hdr));
 
 	end = bz_kernel_end(hdr, kvm->kernel_size - setup_size);
 	if (end > boot_lowmem_size(kvm))
@@ -235,7 +245,7 @@ int bzimage_load(struct kvm *kvm)
 	bp->hdr.loadflags &= ~CAN_USE_HEAP;	/* no real-mode setup runs */
 	bp->hdr.cmd_line_ptr = BOOT_CMDLINE_ADDR;
 	bp->hdr.hardware_subarch = 0;		/* a PC */
-	if (boot_write_cmdline(kvm, hdr->cmdline_size ? hdr->cmdline_size : 255) < 0)
+	if (boot_write_cmdline(kvm, bz_cmdline_max(hdr)) < 0)
 		return -1;
 
 	initrd_max = (u64)hdr->initrd_addr_max + 1;

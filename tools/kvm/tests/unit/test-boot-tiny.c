@@ -235,7 +235,7 @@ int main(void)
 
 	bz64 = make_bzimage("bz64", guest64, sizeof(guest64), true, 0x20c);
 	bz32 = make_bzimage("bz32", guest32_bz, sizeof(guest32_bz), false, 0x20c);
-	plan(19);
+	plan(22);
 
 	run(&r, (const char *[]){ "-k", bz64, "-m", "64", "-p", "lkvmtest=42", NULL });
 	is_int(r.status, 0, "64-bit bzImage: the guest's reset ends lkvm with 0");
@@ -255,6 +255,14 @@ int main(void)
 	run(&r, (const char *[]){ "-k", bz32, "-m", "64", "-p", "entry32", NULL });
 	is_int(r.status, 0, "32-bit bzImage entry: status 0");
 	has(r.out, "entry32\n", "32-bit bzImage entry: command line through %esi");
+
+	memset(r.out, 'x', 3000);
+	memcpy(r.out, "long=", 5);
+	r.out[3000] = '\0';
+	run(&r, (const char *[]){ "-k", bz64, "-m", "64", "-p", strdup(r.out), NULL });
+	ok(r.status > 0, "a command line longer than cmdline_size is refused");
+	has(r.err, "at most 2047", "... naming the limit");
+	ok(!strstr(r.err, "booting a"), "... before anything is booted");
 
 	pvh = make_pvh("pvh", true);
 	run(&r, (const char *[]){ "-k", pvh, "-m", "64", "-p", "pvhtest", NULL });
