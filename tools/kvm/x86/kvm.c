@@ -77,6 +77,10 @@ static int x86_init_ram(struct kvm *kvm)
 
 int kvm__arch_init(struct kvm *kvm)
 {
+	/* Said up front: a standard kernel crawls for minutes before failing. */
+	if (kvm__host_is_pvm())
+		warning("this host's KVM is PVM (no VT-x/AMD-V): guest kernel code runs through an instruction emulator, so a standard Linux kernel boots extremely slowly and then fails; use a host with VT-x/AMD-V or the nested lab (tools/kvm/tests/lab/)");
+
 	if (x86_init_irqchip(kvm) < 0)
 		return -1;
 	return x86_init_ram(kvm);
