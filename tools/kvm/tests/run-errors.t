@@ -43,7 +43,7 @@ expect()
 	ok $? "$what: nothing was booted"
 }
 
-echo "1..56"
+echo "1..59"
 
 mkdir "$tmp/dir"
 echo "not a kernel" >"$tmp/text"
@@ -76,6 +76,23 @@ else
 	for i in $(seq 1 6); do
 		n=$((n + 1))
 		echo "ok $n # SKIP no /dev/kvm"
+	done
+fi
+
+# No permission on /dev/kvm (root can drop to nobody to see it).
+if [ "$(id -u)" = 0 ] && [ -e /dev/kvm ] && command -v setpriv >/dev/null &&
+   ! setpriv --reuid=65534 --regid=65534 --clear-groups test -w /dev/kvm; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$LKVM" run -k /bin/true \
+		-i /etc/hostname </dev/null >"$tmp/out" 2>"$tmp/err"
+	ok $(($? == 0)) "/dev/kvm not writable: status non-zero"
+	grep -q "no permission to open /dev/kvm" "$tmp/err"
+	ok $? "/dev/kvm not writable: says so" || sed 's/^/# /' "$tmp/err"
+	! grep -qE "booting (a|an) " "$tmp/err"
+	ok $? "/dev/kvm not writable: nothing was booted"
+else
+	for i in 1 2 3; do
+		n=$((n + 1))
+		echo "ok $n # SKIP needs root, setpriv and a root-only /dev/kvm"
 	done
 fi
 
