@@ -149,19 +149,16 @@ lab_case()
 lab_cpio()
 {
 	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-		if [[ "$2" == *.gz ]]; then gzip -9 >"$2"; else cat >"$2"; fi
+		if [[ "$2" == *.gz ]]; then gzip >"$2"; else cat >"$2"; fi
 }
 
-# A busybox root: the static binary and a link per applet in /bin.
+# A busybox root: the static binary and /bin/sh; the /init scripts install
+# the other applet links themselves, which is faster than packing them.
 lab_busybox_root()
 {
-	local bb=${LAB_BUSYBOX:-/bin/busybox} a
-
 	mkdir -p "$1/bin" "$1/proc" "$1/sys" "$1/dev" "$1/tmp"
-	cp "$bb" "$1/bin/busybox"
-	for a in $("$bb" --list); do
-		[ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"
-	done
+	cp "${LAB_BUSYBOX:-/bin/busybox}" "$1/bin/busybox"
+	ln -sf busybox "$1/bin/sh"
 }
 
 # lab_mod_order MODDIR NAME...: module paths (relative to MODDIR) in an
@@ -216,6 +213,8 @@ lab_copy_prog()
 	local lib
 
 	install -D -m 755 "$1" "$2/$3"
+	# Debug info only slows down unpacking the L1 initramfs under TCG.
+	strip --strip-debug "$2/$3"
 	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*') \
 		   $(ldconfig -p | sed -n 's/.*libgcc_s.so.1 (libc6,x86-64) => //p' | head -n 1); do
 		[ -e "$2/$lib" ] || install -D "$(readlink -f "$lib")" "$2/$lib"
@@ -310,7 +309,7 @@ lab_boot_l1()
 		-accel tcg,thread=multi -cpu EPYC,+svm,+npt -m 4096 -smp 2 \
 		-nodefaults -no-user-config -nographic -serial stdio -no-reboot \
 		-kernel "$lab_deb_vmlinuz" -initrd "$lab_work/l1.cpio" \
-		-append "console=ttyS0 panic=-1 quiet" \
+		-append "console=ttyS0 panic=-1 ${LAB_L1_APPEND-quiet}" \
 		-drive file="$img",format=raw,if=virtio </dev/null 2>&1 |
 		if [ -n "$LAB_VERBOSE" ]; then tee "$log" >&2; else cat >"$log"; fi
 	rc=${PIPESTATUS[0]}

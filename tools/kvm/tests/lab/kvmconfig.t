@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/kvmconfig on the lab's kernel source (no guest is booted):
+# tinyconfig + fragments sticks, a second run changes nothing, and a
+# required option that cannot be set fails the run and is named.
+
+. "$(dirname "$0")/kernels.sh"
+
+n=0
+t()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+src=$(lab_ksrc) || { echo "1..0 # SKIP no kernel source ($LAB_KSRC_TAR)"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+kc=$LAB_TREE/scripts/kvmconfig
+
+"$kc" --tiny -O "$tmp/o" "$src" >"$tmp/log1" 2>&1
+t $? "kvmconfig --tiny succeeds on $(basename "$src")"
+grep -q '^CONFIG_64BIT=y' "$tmp/o/.config" && grep -q '^CONFIG_PVH=y' "$tmp/o/.config" &&
+	grep -q '^CONFIG_VIRTIO_BLK=y' "$tmp/o/.config" && ! grep -q '^CONFIG_MODULES=y' "$tmp/o/.config"
+t $? "tiny x86_64 config has 64BIT, PVH, VIRTIO_BLK built in"
+
+cp "$tmp/o/.config" "$tmp/config.1"
+"$kc" --tiny -O "$tmp/o" "$src" >"$tmp/log2" 2>&1
+t $? "second run succeeds"
+cmp -s "$tmp/config.1" "$tmp/o/.config"
+t $? "second run changes nothing"
+
+# A copy of the script whose fragment asks for options no kernel has.
+mkdir -p "$tmp/repo/scripts" "$tmp/repo/tools/kvm"
+cp "$kc" "$tmp/repo/scripts/"
+cp -r "$LAB_TREE/tools/kvm/config" "$tmp/repo/tools/kvm/"
+sed -i 's/^CONFIG_RTC_CLASS=y/&\nCONFIG_LAB_NO_SUCH_OPTION=y/' "$tmp/repo/tools/kvm/config/common.config"
+echo "CONFIG_LAB_NO_SUCH_OPTIONAL=y" >>"$tmp/repo/tools/kvm/config/x86.config"
+"$tmp/repo/scripts/kvmconfig" -O "$tmp/o" "$src" >"$tmp/log3" 2>&1
+t $((! $?)) "a required option that does not stick fails the run"
+grep -q 'required CONFIG_LAB_NO_SUCH_OPTION:' "$tmp/log3" &&
+	grep -q 'optional CONFIG_LAB_NO_SUCH_OPTIONAL:' "$tmp/log3"
+t $? "missing options are named, required and optional"
+
+sed -i '/LAB_NO_SUCH_OPTION=/d' "$tmp/repo/tools/kvm/config/common.config"
+"$tmp/repo/scripts/kvmconfig" -O "$tmp/o" "$src" >"$tmp/log4" 2>&1
+t $? "a missing optional option alone does not fail the run"
+echo "1..$n"
