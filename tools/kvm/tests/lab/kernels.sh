@@ -13,6 +13,7 @@
 #
 # The tiny kernel is keyed by the source package version and a hash of
 # scripts/kvmconfig and its fragments, so editing either rebuilds it.
+# LAB_TINY=DIR uses DIR/bzImage and DIR/vmlinux instead.
 # Sourced by lib.sh, which uses lab_kernel_tiny and lab_kernel_debian.
 
 LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
@@ -73,6 +74,11 @@ lab_kernel_tiny()
 {
 	local rebuild=$1 src out
 
+	# A kernel of one's own: a directory with bzImage and vmlinux.
+	if [ -n "$LAB_TINY" ]; then
+		echo "$LAB_TINY"
+		return 0
+	fi
 	lab_lock tiny
 	src=$(lab_ksrc) || { lab_unlock; return 1; }
 	out=$LAB_CACHE/tiny-$(lab_ksrc_version)-$(lab_config_hash)
