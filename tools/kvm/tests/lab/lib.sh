@@ -32,7 +32,8 @@
 #                       case's files; reports with lab_ok/lab_is/lab_diag
 #   --rc 0|nonzero|N    expected VMM exit status (default 0)
 #   --no-end            the guest script is not expected to finish
-#   --timeout SECS      per-boot limit (default 30); the VMM is killed after
+#   --timeout SECS      per-boot limit (default 30, times LAB_TIMEOUT_SCALE
+#                       on slow or busy machines); the VMM is killed after
 #   --vmm lkvm|qemu     run QEMU -M microvm instead (benchmark)
 #
 # All cases of one lab_run share one L1 boot.  LKVM_LAB=direct|nested
@@ -136,7 +137,7 @@ lab_case()
 	INITRDS='$initrds'
 	OPTS='$opts'
 	CMDLINE='$cmdline'
-	TIMEOUT='$timeout'
+	TIMEOUT='$((timeout * ${LAB_TIMEOUT_SCALE:-1}))'
 	VMM='$vmm'
 	EOF
 	lab_cases+=("$name|$(basename "$dir")|$rc|$end|$check")
@@ -343,7 +344,7 @@ lab_report_tap()
 		case "$line" in
 		"ok - "*)	lab_ok 0 "$prefix${line#ok - }" ;;
 		"not ok - "*)	lab_ok 1 "$prefix${line#not ok - }"; failed=1 ;;
-		"# "*)		lab_diag "$line" ;;
+		"# "*)		lab_diag "${line#\# }" ;;
 		esac
 	done < <(grep -a '@T \(ok\|not ok\|#\) ' "$file" 2>/dev/null)
 	return $failed

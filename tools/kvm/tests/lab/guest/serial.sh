@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest: write a known text to the serial console; the host compares it.
+echo "@T serial-begin"
+cat /lab/serial.txt
+echo "@T serial-end"
+t_ok 0 "serial text written"
