@@ -19,6 +19,7 @@
 
 #define CPUID_MAX_ENTRIES	256
 
+#define CPUID1_ECX_TSC_DEADLINE	(1U << 24)
 #define CPUID1_ECX_HYPERVISOR	(1U << 31)
 #define CPUID1_EDX_HTT		(1U << 28)
 #define CPUID6_ECX_EPB		(1U << 3)
@@ -75,10 +76,18 @@ static void topology_leaf(struct kvm_cpuid_entry2 *e, u32 apic_id, u32 nrcpus)
 	}
 }
 
-static void filter_entry(struct kvm_cpuid_entry2 *e, u32 apic_id, u32 nrcpus)
+static void filter_entry(struct kvm *kvm, struct kvm_cpuid_entry2 *e,
+			 u32 apic_id, u32 nrcpus)
 {
 	switch (e->function) {
 	case 0x1:
+		/*
+		 * KVM's LAPIC emulates the TSC-deadline timer but leaves it
+		 * out of the supported CPUID; with it, Linux skips calibrating
+		 * the LAPIC timer against the PIT, slow and unreliable in a VM.
+		 */
+		if (kvm__supports_extension(kvm, KVM_CAP_TSC_DEADLINE_TIMER))
+			e->ecx |= CPUID1_ECX_TSC_DEADLINE;
 		/* Initial APIC ID and logical processors per package. */
 		e->ebx &= 0x0000ffff;
 		e->ebx |= (apic_id << 24) | (min(nrcpus, 255U) << 16);
@@ -126,7 +135,7 @@ int kvm_cpu__setup_cpuid(struct kvm_cpu *vcpu)
 	if (!cpuid)
 		return -1;
 	for (i = 0; i < cpuid->nent; i++)
-		filter_entry(&cpuid->entries[i], vcpu->cpu_id, kvm->nrcpus);
+		filter_entry(kvm, &cpuid->entries[i], vcpu->cpu_id, kvm->nrcpus);
 
 	if (ioctl(vcpu->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
 		ret = error("vCPU %lu: KVM_SET_CPUID2: %s", vcpu->cpu_id,
