@@ -145,6 +145,9 @@ static int kvm__check_vcpus(struct kvm *kvm)
 	if (kvm->cfg.nrcpus > max)
 		return error("-c %d: this host's KVM allows at most %d vCPUs per VM",
 			     kvm->cfg.nrcpus, max);
+	if (kvm->cfg.nrcpus > KVM_ARCH_MAX_VCPUS)
+		return error("-c %d: lkvm describes at most %d vCPUs to the guest",
+			     kvm->cfg.nrcpus, KVM_ARCH_MAX_VCPUS);
 	kvm->nrcpus = kvm->cfg.nrcpus;
 	return 0;
 }

@@ -49,6 +49,9 @@
 #define BOOT_MPTABLE_SIZE	0x00010000ULL
 #define BOOT_KERNEL_ADDR	0x00100000ULL	/* bzImage protected-mode kernel */
 
+/* The MP table numbers LAPICs (then the IOAPIC) with 8-bit IDs. */
+#define KVM_ARCH_MAX_VCPUS	254
+
 struct kvm_arch {
 	u64 lowmem_size;	/* RAM below the 32-bit hole */
 	u64 highmem_size;	/* RAM from 4 GiB up */
