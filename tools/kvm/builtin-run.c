@@ -237,15 +237,28 @@ static void exit_signal(int sig)
 		return;
 }
 
+static void dump_signal(int sig)
+{
+	u64 one = 1;
+
+	kvm__dump_signal = sig;
+	if (run_kvm && write(run_kvm->exit_fd, &one, sizeof(one)) < 0)
+		return;
+}
+
 static void setup_signals(void)
 {
 	struct sigaction sa = { .sa_handler = exit_signal };
+	struct sigaction dump = { .sa_handler = dump_signal };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* kill -USR1 shows where each vCPU is, e.g. in a guest that hangs. */
+	sigemptyset(&dump.sa_mask);
+	sigaction(SIGUSR1, &dump, NULL);
 }
 
 int cmd_run(int argc, const char **argv)

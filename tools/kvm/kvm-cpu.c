@@ -225,6 +225,9 @@ int kvm_cpu__run(struct kvm_cpu *vcpu)
 		if (ioctl(vcpu->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				WRITE_ONCE(vcpu->kvm_run->immediate_exit, 0);
+				if (__atomic_exchange_n(&vcpu->dump_requested, false,
+							__ATOMIC_ACQ_REL))
+					kvm_cpu__arch_show_registers(vcpu);
 				continue;
 			}
 			error("vCPU %lu: KVM_RUN: %s", vcpu->cpu_id,
@@ -290,6 +293,19 @@ void kvm_cpu__kick_all(struct kvm *kvm)
 		if (vcpu && __atomic_load_n(&vcpu->thread_started, __ATOMIC_ACQUIRE))
 			pthread_kill(vcpu->thread, SIGLKVM_KICK);
 	}
+}
+
+void kvm_cpu__dump_all(struct kvm *kvm)
+{
+	int i;
+
+	if (!kvm->cpus)
+		return;
+	for (i = 0; i < kvm->nrcpus; i++)
+		if (kvm->cpus[i])
+			__atomic_store_n(&kvm->cpus[i]->dump_requested, true,
+					 __ATOMIC_RELEASE);
+	kvm_cpu__kick_all(kvm);
 }
 
 /* Stops the vCPU threads, joins them and frees the vCPUs. */

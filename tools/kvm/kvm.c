@@ -311,6 +311,7 @@ void kvm__request_exit(struct kvm *kvm, int status)
 
 /* Set by the main thread's SIGINT/SIGTERM handler (see builtin-run.c). */
 volatile int kvm__exit_signal;
+volatile int kvm__dump_signal;
 
 int kvm__wait_exit(struct kvm *kvm)
 {
@@ -319,6 +320,10 @@ int kvm__wait_exit(struct kvm *kvm)
 	while (!kvm__exiting(kvm)) {
 		if (read(kvm->exit_fd, &val, sizeof(val)) < 0 && errno != EINTR)
 			die_perror("read(exit eventfd)");
+		if (kvm__dump_signal) {
+			kvm__dump_signal = 0;
+			kvm_cpu__dump_all(kvm);
+		}
 		if (kvm__exit_signal) {
 			pr_info("terminated by signal %d", kvm__exit_signal);
 			kvm__request_exit(kvm, 128 + kvm__exit_signal);

@@ -24,6 +24,7 @@ struct kvm_cpu {
 	pthread_t thread;
 	bool thread_started;
 	bool is_running;
+	bool dump_requested;		/* show the registers at the next exit */
 	struct kvm_cpu_arch arch;
 };
 
@@ -42,6 +43,8 @@ int kvm_cpu__exit_all(struct kvm *kvm);
 int kvm_cpu__run(struct kvm_cpu *vcpu);
 /* Kicks every vCPU out of KVM_RUN (pause, exit). */
 void kvm_cpu__kick_all(struct kvm *kvm);
+/* Every vCPU prints its registers (lkvm got SIGUSR1); the VM goes on. */
+void kvm_cpu__dump_all(struct kvm *kvm);
 
 /* Creates vCPU @cpu_id and maps its kvm_run (for kvm_cpu__arch_init). */
 struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id);

@@ -95,6 +95,8 @@ int kvm__wait_exit(struct kvm *kvm);
  * number and writes to kvm->exit_fd (both async-signal safe).
  */
 extern volatile int kvm__exit_signal;
+/* Likewise, to have the vCPUs show their registers (SIGUSR1). */
+extern volatile int kvm__dump_signal;
 static inline bool kvm__exiting(struct kvm *kvm)
 {
 	return __atomic_load_n(&kvm->exiting, __ATOMIC_ACQUIRE);
