@@ -31,7 +31,7 @@
 
 u64 boot_lowmem_size(struct kvm *kvm)
 {
-	return min(kvm->cfg.ram_size, KVM_32BIT_GAP_START);
+	return min_t(u64, kvm->cfg.ram_size, KVM_32BIT_GAP_START);
 }
 
 int boot_write_cmdline(struct kvm *kvm, u64 max_len)
@@ -40,7 +40,7 @@ int boot_write_cmdline(struct kvm *kvm, u64 max_len)
 	size_t len = strlen(cmdline);
 	char *dst;
 
-	max_len = min(max_len, BOOT_CMDLINE_MAX - 1);
+	max_len = min_t(u64, max_len, BOOT_CMDLINE_MAX - 1);
 	if (len > max_len)
 		return error("the kernel command line is %zu bytes, this kernel takes at most %llu",
 			     len, (unsigned long long)max_len);

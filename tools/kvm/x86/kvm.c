@@ -51,7 +51,7 @@ static int x86_init_ram(struct kvm *kvm)
 	struct kvm_arch *arch = &kvm->arch;
 	u8 *start;
 
-	arch->lowmem_size = min(ram, KVM_32BIT_GAP_START);
+	arch->lowmem_size = min_t(u64, ram, KVM_32BIT_GAP_START);
 	arch->highmem_size = ram - arch->lowmem_size;
 	map_size = arch->highmem_size ? SZ_4G + arch->highmem_size :
 					arch->lowmem_size;
