@@ -157,6 +157,8 @@ static void drain(int fd, char *buf, size_t *len, size_t size, bool *open)
 	buf[*len] = '\0';
 }
 
+static const char *tiny_initrd;
+
 static void run(struct result *r, const char *const *args)
 {
 	const char *argv[32] = { getenv("LKVM"), "run" };
@@ -166,8 +168,17 @@ static void run(struct result *r, const char *const *args)
 	time_t end = time(NULL) + RUN_TIMEOUT_S;
 	pid_t pid;
 
-	for (i = 0; args[i] && i < 29; i++)
+	bool initrd = false;
+
+	for (i = 0; args[i] && i < 27; i++) {
 		argv[i + 2] = args[i];
+		initrd |= !strcmp(args[i], "-i");
+	}
+	/* An initrd keeps lkvm from setting up its default 9p root. */
+	if (!initrd) {
+		argv[i + 2] = "-i";
+		argv[i + 3] = tiny_initrd;
+	}
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
 	if (pipe(out) || pipe(err))
@@ -233,6 +244,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		skip_all("mkdtemp failed");
 
+	tiny_initrd = strdup(write_file("tiny-initrd", "x", 1));
 	bz64 = make_bzimage("bz64", guest64, sizeof(guest64), true, 0x20c);
 	bz32 = make_bzimage("bz32", guest32_bz, sizeof(guest32_bz), false, 0x20c);
 	plan(22);
