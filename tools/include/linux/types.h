@@ -17,6 +17,10 @@
 #ifndef __bitwise
 #define __bitwise
 #endif
+/* Some kernel tools headers use this with nothing but linux/types.h. */
+#ifndef __must_check
+#define __must_check	__attribute__((warn_unused_result))
+#endif
 /* The legacy spelling, which user space (and some uapi headers) use. */
 #define __bitwise__ __bitwise
 
@@ -35,8 +39,13 @@ typedef unsigned int __bitwise __poll_t;
 #define __aligned_be64 __be64 __attribute__((aligned(8)))
 #define __aligned_le64 __le64 __attribute__((aligned(8)))
 
-typedef __u64 u64;
-typedef __s64 s64;
+/*
+ * As in the kernel's tools/: u64 is uint64_t (unsigned long on 64-bit
+ * hosts, unlike __u64), so that it prints with PRIx64 and code shared
+ * with other tools (objtool prints u64 with %lx) builds warning-free.
+ */
+typedef uint64_t u64;
+typedef int64_t s64;
 typedef __u32 u32;
 typedef __s32 s32;
 typedef __u16 u16;

@@ -45,9 +45,12 @@ static void check_types(void)
 #else
 	ok(false, "the uapi linux/types.h got in as well");
 #endif
-	ok(SAME_TYPE(u64, __u64) && SAME_TYPE(u32, __u32) && SAME_TYPE(u16, __u16) &&
-	   SAME_TYPE(u8, __u8) && SAME_TYPE(s64, __s64) && SAME_TYPE(s32, __s32),
-	   "short names are the uapi types");
+	/* u64 is uint64_t as in the kernel's tools/, the same size as __u64. */
+	ok(SAME_TYPE(u64, uint64_t) && SAME_TYPE(s64, int64_t) &&
+	   sizeof(u64) == sizeof(__u64) && sizeof(s64) == sizeof(__s64) &&
+	   SAME_TYPE(u32, __u32) && SAME_TYPE(u16, __u16) &&
+	   SAME_TYPE(u8, __u8) && SAME_TYPE(s32, __s32),
+	   "short names are the uapi types, u64 and s64 the <stdint.h> ones");
 	ok(sizeof(__le16) == 2 && sizeof(__le32) == 4 && sizeof(__le64) == 8 &&
 	   sizeof(__be16) == 2 && sizeof(__be32) == 4 && sizeof(__be64) == 8 &&
 	   sizeof(__virtio16) == 2 && sizeof(__virtio32) == 4 && sizeof(__virtio64) == 8,
