@@ -8,6 +8,7 @@
  * computation here ever adds one to a 'last'.
  */
 #include <linux/interval_tree.h>
+#include <linux/rbtree_callbacks.h>
 
 static inline struct interval_tree_node *itn(struct rb_node *rb)
 {

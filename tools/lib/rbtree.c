@@ -15,7 +15,10 @@
  * Augmented trees get told about every rotation and about every node whose
  * subtree changed, so that they can keep their per-subtree data right.
  */
-#include <linux/rbtree.h>
+#include <linux/rbtree_callbacks.h>
+
+/* Told about each rotation, for augmented trees; NULL for plain ones. */
+typedef void rb_rotate_fn(struct rb_node *old, struct rb_node *new);
 
 static inline void rb_set_parent(struct rb_node *node, struct rb_node *parent)
 {
@@ -56,7 +59,7 @@ static void rb_change_child(struct rb_node *old, struct rb_node *new,
  * @node becomes that child's left child.  Colours stay with the nodes.
  */
 static void rb_rotate_left(struct rb_node *node, struct rb_root *root,
-			   const struct rb_augment_callbacks *augment)
+			   rb_rotate_fn *rotate)
 {
 	struct rb_node *pivot = node->rb_right;
 	struct rb_node *parent = rb_parent(node);
@@ -68,13 +71,13 @@ static void rb_rotate_left(struct rb_node *node, struct rb_root *root,
 	rb_set_parent(pivot, parent);
 	rb_change_child(node, pivot, parent, root);
 	rb_set_parent(node, pivot);
-	if (augment)
-		augment->rotate(node, pivot);
+	if (rotate)
+		rotate(node, pivot);
 }
 
 /* The mirror image of rb_rotate_left(). */
 static void rb_rotate_right(struct rb_node *node, struct rb_root *root,
-			    const struct rb_augment_callbacks *augment)
+			    rb_rotate_fn *rotate)
 {
 	struct rb_node *pivot = node->rb_left;
 	struct rb_node *parent = rb_parent(node);
@@ -86,12 +89,12 @@ static void rb_rotate_right(struct rb_node *node, struct rb_root *root,
 	rb_set_parent(pivot, parent);
 	rb_change_child(node, pivot, parent, root);
 	rb_set_parent(node, pivot);
-	if (augment)
-		augment->rotate(node, pivot);
+	if (rotate)
+		rotate(node, pivot);
 }
 
 static void rb_insert_fixup(struct rb_node *node, struct rb_root *root,
-			    const struct rb_augment_callbacks *augment)
+			    rb_rotate_fn *rotate)
 {
 	struct rb_node *parent, *gparent, *uncle;
 
@@ -119,20 +122,20 @@ static void rb_insert_fixup(struct rb_node *node, struct rb_root *root,
 		 */
 		if (parent == gparent->rb_left) {
 			if (node == parent->rb_right) {
-				rb_rotate_left(parent, root, augment);
+				rb_rotate_left(parent, root, rotate);
 				parent = node;
 			}
 			rb_set_color(parent, RB_BLACK);
 			rb_set_color(gparent, RB_RED);
-			rb_rotate_right(gparent, root, augment);
+			rb_rotate_right(gparent, root, rotate);
 		} else {
 			if (node == parent->rb_left) {
-				rb_rotate_right(parent, root, augment);
+				rb_rotate_right(parent, root, rotate);
 				parent = node;
 			}
 			rb_set_color(parent, RB_BLACK);
 			rb_set_color(gparent, RB_RED);
-			rb_rotate_left(gparent, root, augment);
+			rb_rotate_left(gparent, root, rotate);
 		}
 		break;
 	}
@@ -148,10 +151,10 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root)
  * The caller has already updated the augmented data of @node and of its
  * ancestors on the way down (the new node is a leaf, so that is enough).
  */
-void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
-			 const struct rb_augment_callbacks *augment)
+void __rb_insert_augmented(struct rb_node *node, struct rb_root *root,
+			   rb_rotate_fn *augment_rotate)
 {
-	rb_insert_fixup(node, root, augment);
+	rb_insert_fixup(node, root, augment_rotate);
 }
 
 /*
@@ -160,8 +163,7 @@ void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
  * so the sibling exists.
  */
 static void rb_erase_fixup(struct rb_node *node, struct rb_node *parent,
-			   struct rb_root *root,
-			   const struct rb_augment_callbacks *augment)
+			   struct rb_root *root, rb_rotate_fn *rotate)
 {
 	struct rb_node *sibling;
 
@@ -172,7 +174,7 @@ static void rb_erase_fixup(struct rb_node *node, struct rb_node *parent,
 			if (rb_is_red(sibling)) {
 				rb_set_color(sibling, RB_BLACK);
 				rb_set_color(parent, RB_RED);
-				rb_rotate_left(parent, root, augment);
+				rb_rotate_left(parent, root, rotate);
 				sibling = parent->rb_right;
 			}
 			/* Both nephews black: the sibling's side gives a black up. */
@@ -187,19 +189,19 @@ static void rb_erase_fixup(struct rb_node *node, struct rb_node *parent,
 			if (rb_node_is_black(sibling->rb_right)) {
 				rb_set_color(sibling->rb_left, RB_BLACK);
 				rb_set_color(sibling, RB_RED);
-				rb_rotate_right(sibling, root, augment);
+				rb_rotate_right(sibling, root, rotate);
 				sibling = parent->rb_right;
 			}
 			rb_set_color(sibling, rb_color(parent));
 			rb_set_color(parent, RB_BLACK);
 			rb_set_color(sibling->rb_right, RB_BLACK);
-			rb_rotate_left(parent, root, augment);
+			rb_rotate_left(parent, root, rotate);
 		} else {
 			sibling = parent->rb_left;
 			if (rb_is_red(sibling)) {
 				rb_set_color(sibling, RB_BLACK);
 				rb_set_color(parent, RB_RED);
-				rb_rotate_right(parent, root, augment);
+				rb_rotate_right(parent, root, rotate);
 				sibling = parent->rb_left;
 			}
 			if (rb_node_is_black(sibling->rb_left) &&
@@ -212,18 +214,30 @@ static void rb_erase_fixup(struct rb_node *node, struct rb_node *parent,
 			if (rb_node_is_black(sibling->rb_left)) {
 				rb_set_color(sibling->rb_right, RB_BLACK);
 				rb_set_color(sibling, RB_RED);
-				rb_rotate_left(sibling, root, augment);
+				rb_rotate_left(sibling, root, rotate);
 				sibling = parent->rb_left;
 			}
 			rb_set_color(sibling, rb_color(parent));
 			rb_set_color(parent, RB_BLACK);
 			rb_set_color(sibling->rb_left, RB_BLACK);
-			rb_rotate_right(parent, root, augment);
+			rb_rotate_right(parent, root, rotate);
 		}
 		return;
 	}
 	if (node)
 		rb_set_color(node, RB_BLACK);
+}
+
+/*
+ * The kernel's inline rb_erase_augmented() unlinks the node itself and
+ * calls this when a black leaf went away: @parent's now empty side is the
+ * short one (the other side holds at least one black node, so it is not
+ * empty), which is what rb_erase_fixup() finds out from a NULL @node.
+ */
+void __rb_erase_color(struct rb_node *parent, struct rb_root *root,
+		      rb_rotate_fn *augment_rotate)
+{
+	rb_erase_fixup(NULL, parent, root, augment_rotate);
 }
 
 /*
@@ -287,7 +301,8 @@ static void rb_erase_common(struct rb_node *node, struct rb_root *root,
 		rb_set_color(child, RB_BLACK);
 		return;
 	}
-	rb_erase_fixup(child, fix_parent, root, augment);
+	rb_erase_fixup(child, fix_parent, root,
+		       augment ? augment->rotate : NULL);
 }
 
 void rb_erase(struct rb_node *node, struct rb_root *root)

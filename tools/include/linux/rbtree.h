@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/compiler.h>
 #include <linux/kernel.h>
 
 /*
@@ -22,21 +23,23 @@ struct rb_root {
 	struct rb_node *rb_node;
 };
 
-#define RB_RED		0
-#define RB_BLACK	1
+/* A tree that also remembers its leftmost node, so rb_first_cached() is O(1). */
+struct rb_root_cached {
+	struct rb_root rb_root;
+	struct rb_node *rb_leftmost;
+};
 
 #define RB_ROOT		((struct rb_root) { NULL, })
+#define RB_ROOT_CACHED	((struct rb_root_cached) { { NULL, }, NULL })
 #define rb_entry(ptr, type, member)	container_of(ptr, type, member)
 #define rb_entry_safe(ptr, type, member) ({			\
 	__typeof__(ptr) ____ptr = (ptr);			\
 	____ptr ? rb_entry(____ptr, type, member) : NULL; })
 
+/* The low two bits of __rb_parent_color are not the parent's. */
 #define rb_parent(r)	((struct rb_node *)((r)->__rb_parent_color & ~3UL))
-#define rb_color(r)	((r)->__rb_parent_color & 1)
-#define rb_is_red(r)	(!rb_color(r))
-#define rb_is_black(r)	rb_color(r)
 
-#define RB_EMPTY_ROOT(root)	((root)->rb_node == NULL)
+#define RB_EMPTY_ROOT(root)	(READ_ONCE((root)->rb_node) == NULL)
 /* A node that is in no tree points to itself. */
 #define RB_EMPTY_NODE(node)	\
 	((node)->__rb_parent_color == (unsigned long)(node))
@@ -62,33 +65,119 @@ static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
 	*rb_link = node;
 }
 
-/*
- * Augmented trees keep per-node data computed from the subtree (the
- * interval tree's largest end).  The callbacks are told about every
- * change of shape so that the data can be kept up to date.
- */
-struct rb_augment_callbacks {
-	/*
-	 * Recompute from @node up to (not including) @stop, NULL meaning
-	 * up to and including the root.  Must not stop early.
-	 */
-	void (*propagate)(struct rb_node *node, struct rb_node *stop);
-	/* @new takes @old's place in the tree: copy the data over. */
-	void (*copy)(struct rb_node *old, struct rb_node *new);
-	/*
-	 * A rotation made @new the head of the subtree @old headed (@old is
-	 * now @new's child): @new gets @old's data, @old is recomputed.
-	 */
-	void (*rotate)(struct rb_node *old, struct rb_node *new);
-};
+#define rb_first_cached(root)	((root)->rb_leftmost)
+
+/* @leftmost: the caller went only left on its way down to @node. */
+static inline void rb_insert_color_cached(struct rb_node *node,
+					  struct rb_root_cached *root,
+					  bool leftmost)
+{
+	if (leftmost)
+		root->rb_leftmost = node;
+	rb_insert_color(node, &root->rb_root);
+}
+
+static inline void rb_erase_cached(struct rb_node *node,
+				   struct rb_root_cached *root)
+{
+	if (root->rb_leftmost == node)
+		root->rb_leftmost = rb_next(node);
+	rb_erase(node, &root->rb_root);
+}
 
 /*
- * Before rb_insert_augmented() the caller has linked @node with its data
- * set and has updated the data of every ancestor on the way down.
+ * Helpers that walk the tree for the caller, given an ordering:
+ * less(a, b) is true when node a sorts before node b; cmp(key, n) is
+ * negative, zero or positive when @key sorts before, with or after node n.
+ * Nodes that compare equal keep their insertion order.
  */
-void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
-			 const struct rb_augment_callbacks *augment);
-void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
-			const struct rb_augment_callbacks *augment);
+static __always_inline void
+rb_add_cached(struct rb_node *node, struct rb_root_cached *tree,
+	      bool (*less)(struct rb_node *, const struct rb_node *))
+{
+	struct rb_node **link = &tree->rb_root.rb_node;
+	struct rb_node *parent = NULL;
+	bool leftmost = true;
+
+	while (*link) {
+		parent = *link;
+		if (less(node, parent)) {
+			link = &parent->rb_left;
+			continue;
+		}
+		link = &parent->rb_right;
+		leftmost = false;
+	}
+	rb_link_node(node, parent, link);
+	rb_insert_color_cached(node, tree, leftmost);
+}
+
+static __always_inline void
+rb_add(struct rb_node *node, struct rb_root *tree,
+	bool (*less)(struct rb_node *, const struct rb_node *))
+{
+	struct rb_node **link = &tree->rb_node;
+	struct rb_node *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = less(node, parent) ? &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(node, parent, link);
+	rb_insert_color(node, tree);
+}
+
+/* Some node matching @key (not necessarily the first), or NULL. */
+static __always_inline struct rb_node *
+rb_find(const void *key, const struct rb_root *tree,
+	int (*cmp)(const void *key, const struct rb_node *))
+{
+	struct rb_node *node = tree->rb_node;
+	int c;
+
+	while (node) {
+		c = cmp(key, node);
+		if (!c)
+			return node;
+		node = c < 0 ? node->rb_left : node->rb_right;
+	}
+	return NULL;
+}
+
+/* The leftmost node matching @key, or NULL. */
+static __always_inline struct rb_node *
+rb_find_first(const void *key, const struct rb_root *tree,
+	      int (*cmp)(const void *key, const struct rb_node *))
+{
+	struct rb_node *node = tree->rb_node, *match = NULL;
+	int c;
+
+	while (node) {
+		c = cmp(key, node);
+		if (c > 0) {
+			node = node->rb_right;
+			continue;
+		}
+		/* A match may still have equal nodes to its left. */
+		if (!c)
+			match = node;
+		node = node->rb_left;
+	}
+	return match;
+}
+
+/* The node after @node if it matches @key too, else NULL. */
+static __always_inline struct rb_node *
+rb_next_match(const void *key, struct rb_node *node,
+	      int (*cmp)(const void *key, const struct rb_node *))
+{
+	node = rb_next(node);
+	return node && !cmp(key, node) ? node : NULL;
+}
+
+/* Every node matching @key, in order. */
+#define rb_for_each(node, key, tree, cmp)				\
+	for ((node) = rb_find_first((key), (tree), (cmp)); (node);	\
+	     (node) = rb_next_match((key), (node), (cmp)))
 
 #endif /* _TOOLS_LINUX_RBTREE_H */

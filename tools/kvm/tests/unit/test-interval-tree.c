@@ -8,6 +8,7 @@
  * LKVM_TEST_SEED=n picks another random sequence.
  */
 #include <linux/interval_tree.h>
+#include <linux/rbtree_callbacks.h>
 
 #include "tap.h"
 
