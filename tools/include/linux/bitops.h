@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <asm/bitsperlong.h>
 #include <linux/kernel.h>
 
 /*
@@ -15,8 +16,17 @@
  * meaningful as an array of unsigned long, never reinterpreted as bytes.
  */
 #define BITS_PER_BYTE		8
-#define BITS_PER_LONG		((int)(sizeof(long) * BITS_PER_BYTE))
+/*
+ * A plain number, so that #if can test it.  Inside a kernel tree its
+ * asm-generic/bitsperlong.h (reached from asm/bitsperlong.h) defines it
+ * already, to the same value.
+ */
+#ifndef BITS_PER_LONG
+#define BITS_PER_LONG		__BITS_PER_LONG
+#endif
+#ifndef BITS_PER_LONG_LONG
 #define BITS_PER_LONG_LONG	64
+#endif
 
 #define BIT(nr)			(1UL << (nr))
 #define BIT_ULL(nr)		(1ULL << (nr))
@@ -132,6 +142,27 @@ static inline unsigned int hweight64(u64 w)
 static inline unsigned int hweight_long(unsigned long w)
 {
 	return __builtin_popcountl(w);
+}
+
+/* Rotations; the shift is taken modulo the width, so 0 and 32 are no-ops. */
+static inline u32 rol32(u32 word, unsigned int shift)
+{
+	return (word << (shift & 31)) | (word >> (-shift & 31));
+}
+
+static inline u32 ror32(u32 word, unsigned int shift)
+{
+	return (word >> (shift & 31)) | (word << (-shift & 31));
+}
+
+static inline u64 rol64(u64 word, unsigned int shift)
+{
+	return (word << (shift & 63)) | (word >> (-shift & 63));
+}
+
+static inline u64 ror64(u64 word, unsigned int shift)
+{
+	return (word >> (shift & 63)) | (word << (-shift & 63));
 }
 
 /*

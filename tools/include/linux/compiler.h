@@ -10,14 +10,25 @@
 #define __noreturn		__attribute__((noreturn))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define __weak			__attribute__((weak))
+#ifndef __must_check
 #define __must_check		__attribute__((warn_unused_result))
+#endif
 #ifndef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
 #endif
 #define __constructor		__attribute__((constructor))
 
+/* Code that wants none of the hints defines these first. */
+#ifndef likely
 #define likely(x)		__builtin_expect(!!(x), 1)
+#endif
+#ifndef unlikely
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#endif
+
+/* Paste after expanding the arguments, e.g. __PASTE(name_, __LINE__). */
+#define ___PASTE(a, b)		a##b
+#define __PASTE(a, b)		___PASTE(a, b)
 
 #define barrier()		__asm__ __volatile__("" : : : "memory")
 
