@@ -86,6 +86,14 @@ lab_diag()
 
 # --- case declaration -----------------------------------------------------
 
+# Quote a value for sh (the guest's and L1's busybox sh): 'it'\''s'.
+lab_sq()
+{
+	local q="'\\''"
+
+	printf "'%s'" "${1//\'/$q}"
+}
+
 lab_case()
 {
 	local name=$1 dir k=tiny guest="" opts="" cmdline=$LAB_CMDLINE_DEFAULT
@@ -102,7 +110,7 @@ lab_case()
 		--guest-sh)	guest=$2 ;;
 		--opts)		opts=$2 ;;
 		--cmdline)	cmdline=$2 ;;
-		--env)		env+="export ${2%%=*}='${2#*=}'"$'\n' ;;
+		--env)		env+="export ${2%%=*}=$(lab_sq "${2#*=}")"$'\n' ;;
 		--guest-file)	install -D "${2%%:*}" "$dir/overlay/${2#*:}" ||
 					lab_die "cannot copy ${2%%:*}" ;;
 		--file)		f=${2%%:*}
@@ -133,12 +141,12 @@ lab_case()
 	rm -rf "$dir/overlay"
 	initrds+=" cases/$(basename "$dir")/overlay.cpio.gz"
 	cat >"$dir/case.env" <<-EOF
-	KERNEL='$kfile'
-	INITRDS='$initrds'
-	OPTS='$opts'
-	CMDLINE='$cmdline'
-	TIMEOUT='$((timeout * ${LAB_TIMEOUT_SCALE:-1}))'
-	VMM='$vmm'
+	KERNEL=$(lab_sq "$kfile")
+	INITRDS=$(lab_sq "$initrds")
+	OPTS=$(lab_sq "$opts")
+	CMDLINE=$(lab_sq "$cmdline")
+	TIMEOUT=$((timeout * ${LAB_TIMEOUT_SCALE:-1}))
+	VMM=$(lab_sq "$vmm")
 	EOF
 	lab_cases+=("$name|$(basename "$dir")|$rc|$end|$check")
 }
@@ -286,7 +294,8 @@ lab_build_l1()
 	if [[ "$lab_need" == *" qemu "* ]]; then
 		lab_copy_prog "$(command -v "$LAB_QEMU")" "$l1" lab/bin/qemu-system-x86_64
 		mkdir -p "$l1/lab/share/qemu"
-		cp -L /usr/share/qemu/bios-microvm.bin "$l1/lab/share/qemu/"
+		cp -L /usr/share/qemu/bios-microvm.bin /usr/share/qemu/linuxboot_dma.bin \
+			"$l1/lab/share/qemu/"
 	fi
 	lab_cpio "$l1" "$lab_work/l1.cpio"
 }
