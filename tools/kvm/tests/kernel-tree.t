@@ -19,7 +19,7 @@ repo=$(cd "$(dirname "$0")/../../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "1..6"
+echo "1..10"
 
 tar -C "$work" -xf "$src_tar" 2>/dev/null
 tree=$(echo "$work"/linux-source-*)
@@ -65,4 +65,62 @@ if "$tree/tools/kvm/lkvm" version | grep -q '^lkvm version '; then
 	echo "ok 6 - the in-tree lkvm runs"
 else
 	echo "not ok 6 - the in-tree lkvm runs"
+fi
+
+# Our tools/include/linux headers and tools/lib/rbtree.c replace the
+# kernel's in this tree, and the kernel build needs tools/objtool (x86-64)
+# to build and work with them.
+if [ "$(uname -m)" != x86_64 ]; then
+	for n in 7 8 9 10; do
+		echo "ok $n # SKIP the kernel's tools are checked on x86-64 hosts"
+	done
+	exit 0
+fi
+
+log=$work/objtool.log
+objtool=$tree/tools/objtool/objtool
+if make -C "$tree/tools/objtool" -j2 > "$log" 2>&1 && [ -x "$objtool" ]; then
+	echo "ok 7 - make -C tools/objtool builds in the kernel tree"
+else
+	echo "not ok 7 - make -C tools/objtool builds in the kernel tree"
+	grep -E 'error|Error' "$log" | head -20 | sed 's/^/# /'
+fi
+
+# Generating ORC data walks every instruction of an object and exercises
+# objtool's symbol interval tree (our rbtree.c under the kernel's inlines).
+cat > "$work/orc.c" <<'EOC'
+extern int g(int);
+int f(int x);
+int f(int x)
+{
+	return g(x) + g(x + 1);
+}
+EOC
+if gcc -O2 -c -o "$work/orc.o" "$work/orc.c" &&
+   "$objtool" --orc "$work/orc.o" > "$work/orc.log" 2>&1 &&
+   readelf -S "$work/orc.o" | grep -q '\.orc_unwind_ip'; then
+	echo "ok 8 - the in-tree objtool writes ORC data into an object file"
+else
+	echo "not ok 8 - the in-tree objtool writes ORC data into an object file"
+	sed 's/^/# /' "$work/orc.log" 2>/dev/null | head -10
+fi
+
+# The kernel's interval tree template on our rbtree.c, as objtool uses it.
+src=$repo/tools/kvm/tests/kernel-tree/interval-tree.c
+if gcc -O2 -Wall -Wextra -Werror -Wundef -Wshadow -I"$tree/tools/include" \
+	-o "$work/interval-tree" "$src" "$tree/tools/lib/rbtree.c" > "$work/it.log" 2>&1 &&
+   "$work/interval-tree" >> "$work/it.log" 2>&1; then
+	echo "ok 9 - the kernel's interval_tree_generic.h works on our lib/rbtree.c"
+else
+	echo "not ok 9 - the kernel's interval_tree_generic.h works on our lib/rbtree.c"
+	head -20 "$work/it.log" | sed 's/^/# /'
+fi
+
+# resolve_btfids builds libbpf and libsubcmd against our headers as well.
+log=$work/btfids.log
+if make -C "$tree/tools/bpf/resolve_btfids" -j2 > "$log" 2>&1; then
+	echo "ok 10 - make -C tools/bpf/resolve_btfids builds in the kernel tree"
+else
+	echo "not ok 10 - make -C tools/bpf/resolve_btfids builds in the kernel tree"
+	grep -E 'error|Error' "$log" | head -20 | sed 's/^/# /'
 fi
