@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lkvm's 9P2000.L server against Linux's real v9fs client.  No nested KVM
+# needed: plain QEMU (TCG) boots the lab's tiny kernel, whose busybox init
+# mounts two shares with trans=tcp from tests/lab/9p/tcp-server (the
+# server code of lkvm, fed from a socket instead of a virtqueue), runs
+# 9p/guest-tests.sh, and the host then checks what only it can see.
+# The virtio transport itself is covered by 9p.t in the nested lab.
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=${LKVM_SRCDIR:-$(cd "$here/../.." && pwd)}
+out=${LKVM_OUTPUT:-$srcdir/}
+. "$here/kernels.sh"
+
+skip()
+{
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+command -v cpio >/dev/null || skip "no cpio"
+busybox=$(command -v busybox) || skip "no busybox"
+[ -f "$out/libkvm.a" ] || skip "lkvm is not built"
+kdir=${LAB_TINY_DIR:-$(lab_kernel_tiny 2>/dev/null)} || skip "no lab kernel (tests/lab/kernels.sh tiny)"
+
+work=$(mktemp -d /tmp/lkvm-9p-tcp.XXXXXX)
+pids=
+cleanup()
+{
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+	[ -n "$LAB_KEEP" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The server and the guest's xattr tool.
+cc -O2 -D_GNU_SOURCE -I"$srcdir/include" -I"$srcdir/../include" \
+	-o "$work/tcp-server" "$here/9p/tcp-server.c" \
+	"$out/libkvm.a" "$out/libtools/libtools.a" -lpthread || skip "cannot build the server"
+cc -static -O2 -o "$work/9p-tool" "$here/9p/tool.c" || skip "no static libc"
+
+# The shares: rw, ro, and an "outside" next to them that must stay clean.
+mkdir -p "$work/rw" "$work/ro" "$work/outside"
+echo readonly > "$work/ro/file"
+tar -cf "$work/rw/src.tar" -C "$srcdir/.." include kvm/include kvm/virtio kvm/guest
+mkdir "$work/src" && tar -xf "$work/rw/src.tar" -C "$work/src"
+ro_before=$(cd "$work/ro" && ls -lR --time-style=full-iso . | sha256sum)
+
+port=$((20000 + RANDOM % 20000))
+"$work/tcp-server" $port "$work/rw" 2>"$work/rw.log" &
+pids="$pids $!"
+"$work/tcp-server" -r $((port + 1)) "$work/ro" 2>"$work/ro.log" &
+pids="$pids $!"
+
+# The guest's initramfs.
+ini=$work/initramfs
+mkdir -p "$ini/bin" "$ini/proc" "$ini/sys" "$ini/dev" "$ini/tmp" "$ini/mnt/rw" "$ini/mnt/ro"
+cp "$busybox" "$ini/bin/busybox"
+cp "$work/9p-tool" "$ini/bin/9p-tool"
+cp "$here/9p/guest-tests.sh" "$ini/guest-tests.sh"
+cat > "$ini/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin TZ=UTC
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+ifconfig lo up
+ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up
+opts=trans=tcp,version=9p2000.L,msize=262144
+if mount -t 9p -o \$opts,port=$port 10.0.2.2 /mnt/rw &&
+   mount -t 9p -o \$opts,port=$((port + 1)) 10.0.2.2 /mnt/ro; then
+	sh /guest-tests.sh /mnt/rw /mnt/ro
+	umount /mnt/rw /mnt/ro
+else
+	echo "9p-guest: mount failed"
+fi
+reboot -f
+INIT
+chmod +x "$ini/init"
+(cd "$ini" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz"
+
+timeout 900 qemu-system-x86_64 -M pc -accel tcg -cpu max -m 512 \
+	-nodefaults -no-user-config -nographic -serial stdio -no-reboot \
+	-kernel "$kdir/bzImage" -initrd "$work/initramfs.gz" \
+	-append "console=ttyS0 panic=-1 quiet pci=conf1" \
+	-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
+	</dev/null >"$work/console.log" 2>&1
+
+guest=$(sed -n 's/\r$//; s/^.*9p-guest: \(\(not \)\{0,1\}ok [0-9]* - .*\)$/\1/p' "$work/console.log")
+nguest=$(printf '%s\n' "$guest" | grep -c ok)
+nhost=7
+echo "1..$((nguest + nhost + 1))"
+printf '%s\n' "$guest" | sed 's/^\(\(not \)\{0,1\}ok\) [0-9]* /\1 /' |
+	awk '{ sub(/^ok/, "ok " NR); sub(/^not ok/, "not ok " NR); print }'
+n=$nguest
+
+t()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+grep -q '^9p-guest: done' "$work/console.log"
+done=$?
+t $done "the guest ran every test"
+[ $done = 0 ] || sed 's/^/# /' "$work/console.log" | tail -n 40
+diff -r "$work/src" "$work/rw/untar" >/dev/null
+t $? "host: the untarred tree equals the original"
+[ "$(stat -c %u:%g "$work/rw/h1")" = 1234:567 ] && [ "$(stat -c %a "$work/rw/h1")" = 751 ]
+t $? "host: chown and chmod reached the host"
+[ "$(stat -c %i "$work/rw/h1")" = "$(stat -c %i "$work/rw/h2")" ]
+t $? "host: a real hard link"
+[ "$(readlink "$work/rw/sl")" = some/target ] && [ -p "$work/rw/fifo" ]
+t $? "host: symlink and fifo"
+[ -z "$(ls -A "$work/outside")" ] && ! find "$work" /tmp -maxdepth 2 -name lkvm-9p-pwned 2>/dev/null | grep -q .
+t $? "host: nothing written outside the share"
+[ "$(cd "$work/ro" && ls -lR --time-style=full-iso . | sha256sum)" = "$ro_before" ]
+t $? "host: the read-only share is unchanged"
+! grep -q 'bad size' "$work/rw.log" "$work/ro.log"
+t $? "host: the server saw well-formed messages"
