@@ -107,7 +107,7 @@ static void test_bus(struct kvm *kvm, struct kvm_cpu *vcpu)
 }
 
 static struct kvm_cpu *race_vcpu;
-static volatile bool race_stop;
+static bool race_stop;
 static struct dev race_dev;
 
 static void *race_dispatch(void *arg)
@@ -115,7 +115,7 @@ static void *race_dispatch(void *arg)
 	u8 buf[4];
 	long n = 0;
 
-	while (!race_stop) {
+	while (!__atomic_load_n(&race_stop, __ATOMIC_RELAXED)) {
 		bus_dispatch(race_vcpu, BUS_MMIO, 0x1000 + (n & 0xff), buf, 4, n & 1);
 		n++;
 	}
@@ -135,7 +135,7 @@ static void test_bus_race(struct kvm *kvm)
 		if (bus_unregister(kvm, BUS_MMIO, 0x1000))
 			bad++;
 	}
-	race_stop = true;
+	__atomic_store_n(&race_stop, true, __ATOMIC_RELAXED);
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
 	is_int(bad, 0, "20000 register/unregister cycles against two dispatching threads");
