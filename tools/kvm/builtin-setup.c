@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@
 
 const char *kvm_setup__sandbox_script;
 
-/* Host directories the guest sees (read-only) through /host. */
+/* Host directories the guest sees, read-only. */
 static const char * const host_dirs[] = {
 	"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr",
 };
@@ -130,23 +131,73 @@ out:
 	return ret;
 }
 
+/*
+ * A host directory is seen through /host/NAME, a share of its own; a
+ * symlink (merged /usr: bin -> usr/bin) is copied as it is and so leads
+ * to the share of its target.
+ */
+static int link_host_dir(const char *root, const char *name)
+{
+	char *host, *path, *target, *mnt;
+	char link[PATH_MAX];
+	struct stat st, pst;
+	ssize_t n;
+	int ret = 0;
+
+	host = xasprintf("/%s", name);
+	path = xasprintf("%s/%s", root, name);
+	/* Nothing to show, or already there (the user's choice stays). */
+	if (lstat(host, &st) || !lstat(path, &pst))
+		goto out;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(host, link, sizeof(link) - 1);
+		if (n <= 0)
+			goto out;
+		link[n] = '\0';
+		if (symlink(link, path))
+			ret = error("setup: symlink %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode))
+		goto out;
+	mnt = xasprintf("%s/host/%s", root, name);
+	target = xasprintf("/host/%s", name);
+	ret = make_dir(mnt);
+	if (!ret && symlink(target, path))
+		ret = error("setup: symlink %s: %s", path, strerror(errno));
+	free(mnt);
+	free(target);
+out:
+	free(host);
+	free(path);
+	return ret;
+}
+
 static int link_host_dirs(const char *root)
 {
-	char *path, *target, *host;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(host_dirs) && !ret; i++)
+		ret = link_host_dir(root, host_dirs[i]);
+	return ret;
+}
+
+/* A read-only share per real host directory, tagged host-NAME. */
+static int add_host_shares(struct kvm_config *cfg)
+{
 	struct stat st;
+	char *dir, *tag;
 	size_t i;
 	int ret = 0;
 
 	for (i = 0; i < ARRAY_SIZE(host_dirs) && !ret; i++) {
-		host = xasprintf("/%s", host_dirs[i]);
-		path = xasprintf("%s/%s", root, host_dirs[i]);
-		target = xasprintf("/host/%s", host_dirs[i]);
-		if (!lstat(host, &st) && lstat(path, &st) &&
-		    symlink(target, path))
-			ret = error("setup: symlink %s: %s", path, strerror(errno));
-		free(host);
-		free(path);
-		free(target);
+		dir = xasprintf("/%s", host_dirs[i]);
+		tag = xasprintf(KVM_SETUP_HOST_TAG_PREFIX "%s", host_dirs[i]);
+		if (!lstat(dir, &st) && S_ISDIR(st.st_mode))
+			ret = virtio_9p__add_share(cfg, dir, tag, true);
+		free(dir);
+		free(tag);
 	}
 	return ret;
 }
@@ -229,7 +280,7 @@ int kvm_setup__use_default_rootfs(struct kvm_config *cfg)
 	if (!ret)
 		ret = virtio_9p__add_share(cfg, root, KVM_SETUP_ROOT_TAG, false);
 	if (!ret)
-		ret = virtio_9p__add_share(cfg, "/", KVM_SETUP_HOSTFS_TAG, true);
+		ret = add_host_shares(cfg);
 	if (ret) {
 		free(root);
 		return ret;

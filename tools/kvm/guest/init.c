@@ -4,13 +4,14 @@
  * file system, a 9p share of ~/.lkvm/NAME (see builtin-setup.c).  Built
  * static, it needs nothing from the root file system.
  *
- * It mounts /proc, /sys, /dev and the host's root (read-only, tag
- * "hostfs") on /host, where the rootfs's /bin, /usr... symlinks point,
- * names the machine, then runs a shell on the console, or with
+ * It mounts /proc, /sys, /dev and the host's directories (read-only
+ * shares tagged host-NAME, on /host/NAME, where the rootfs's /bin, /usr...
+ * symlinks point), names the machine, then runs a shell on the console, or with
  * lkvm.sandbox=SCRIPT on the kernel command line runs that script and
  * leaves its exit status in SCRIPT.status for 'lkvm sandbox'.  When that
  * is done it reboots, which ends lkvm.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -25,7 +26,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#define HOSTFS_TAG	"hostfs"
+#define HOST_TAG_PREFIX	"host-"
 #define P9_OPTIONS	"trans=virtio,version=9p2000.L,msize=262144"
 #define SANDBOX_ARG	"lkvm.sandbox="
 
@@ -38,6 +39,26 @@ static void do_mount(const char *src, const char *dst, const char *type,
 			strerror(errno));
 }
 
+/* Every /host/NAME that setup made is the mount point of share host-NAME. */
+static void mount_host_dirs(void)
+{
+	char tag[300], path[300];
+	struct dirent *d;
+	DIR *dir;
+
+	dir = opendir("/host");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.' || strlen(d->d_name) > 64)
+			continue;
+		snprintf(tag, sizeof(tag), HOST_TAG_PREFIX "%s", d->d_name);
+		snprintf(path, sizeof(path), "/host/%s", d->d_name);
+		do_mount(tag, path, "9p", MS_RDONLY, P9_OPTIONS);
+	}
+	closedir(dir);
+}
+
 static void mount_filesystems(void)
 {
 	do_mount("proc", "/proc", "proc", 0, NULL);
@@ -47,7 +68,7 @@ static void mount_filesystems(void)
 	do_mount("tmpfs", "/dev/shm", "tmpfs", 0, NULL);
 	do_mount("tmpfs", "/run", "tmpfs", 0, NULL);
 	do_mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
-	do_mount(HOSTFS_TAG, "/host", "9p", MS_RDONLY, P9_OPTIONS);
+	mount_host_dirs();
 }
 
 /* The console as stdin, stdout and stderr. */

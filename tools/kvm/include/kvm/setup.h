@@ -8,14 +8,16 @@ struct kvm_config;
 
 /*
  * lkvm's default root file systems: ~/.lkvm/NAME, a directory that the
- * guest mounts over 9p as its root.  Its /bin, /sbin, /lib*, /usr are
- * symlinks into /host, where the guest's init mounts the host's / read-only
- * (a second share, tagged "hostfs"); /etc has a few files of its own and
+ * guest mounts over 9p as its root.  Its /bin, /sbin, /lib*, /usr show the
+ * host's: each real host directory is a read-only share of its own, tagged
+ * host-NAME, that the guest's init mounts on /host/NAME (where the rootfs's
+ * NAME symlink points); host symlinks (merged /usr) are copied.  Nothing
+ * else of the host is visible.  /etc has a few files of its own and
  * /virt/init is lkvm's guest init (guest/init.c, embedded in lkvm).
  */
-#define KVM_SETUP_DEFAULT_NAME	"default"
-#define KVM_SETUP_ROOT_TAG	"lkvm-root"
-#define KVM_SETUP_HOSTFS_TAG	"hostfs"
+#define KVM_SETUP_DEFAULT_NAME		"default"
+#define KVM_SETUP_ROOT_TAG		"lkvm-root"
+#define KVM_SETUP_HOST_TAG_PREFIX	"host-"
 
 /* ~/.lkvm/NAME (malloc'ed), or NULL for a bad name. */
 char *kvm_setup__rootfs_path(const char *name);
