@@ -35,6 +35,20 @@ sha256sum < "$work/data.img" | cut -d' ' -f1 > "$l2/data.sha256"
 cp "$here/virtio/guest.sh" "$l2/init"
 chmod +x "$l2/init"
 
+# The same guest on Debian's stock kernel, whose virtio drivers are modules.
+l2d=$work/l2-debian
+cp -a "$l2" "$l2d"
+mkdir -p "$l2d/modules"
+mods=$ddir/lib/modules/$(ls "$ddir/lib/modules" | head -1)/kernel
+for m in virtio/virtio_ring virtio/virtio virtio/virtio_pci_legacy_dev \
+	 virtio/virtio_pci_modern_dev virtio/virtio_pci; do
+	cp "$mods/drivers/$m.ko" "$l2d/modules/"
+	echo "${m#*/}" >> "$l2d/modules.order"
+done
+cp "$mods/drivers/block/virtio_blk.ko" "$mods/drivers/char/hw_random/virtio-rng.ko" \
+	"$l2d/modules/"
+printf 'virtio_blk\nvirtio-rng\n' >> "$l2d/modules.order"
+
 # ---- L1: lkvm's host -------------------------------------------------------
 l1=$work/l1
 lab_l1_base "$l1"
@@ -42,6 +56,8 @@ copy_prog "$(command -v e2fsck)" "$l1"
 cp "$l2/pattern" "$l2/data.sha256" "$l1/"
 cp "$work/data.img" "$l1/img/data.img"
 mkcpio "$l2" "$l1/l2.cpio.gz"
+mkcpio "$l2d" "$l1/l2-debian.cpio.gz"
+cp "$ddir/vmlinuz" "$l1/vmlinuz-debian"
 cp "$here/virtio/host.sh" "$l1/init"
 chmod +x "$l1/init"
 mkcpio "$l1" "$work/l1.cpio.gz"

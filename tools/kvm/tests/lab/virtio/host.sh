@@ -69,6 +69,12 @@ guest mmio -d /tmp/data.img,ro -d /tmp/scratch3.img --rng \
 	--virtio-transport mmio --console virtio -p lkvmtest=mmio
 check "mmio: guest writes are in the image" cmp -n 1048576 /pattern /tmp/scratch3.img
 
+# Debian's stock kernel, modern PCI.
+mkimg /tmp/scratch4.img 8
+guest debian -k /vmlinuz-debian -i /l2-debian.cpio.gz -d /tmp/data.img,ro \
+	-d /tmp/scratch4.img --rng -p lkvmtest=debian
+check "debian: guest writes are in the image" cmp -n 1048576 /pattern /tmp/scratch4.img
+
 # A locked image is refused with a clear message.
 lkvm run -k /bzImage -i /l2.cpio.gz -d /tmp/scratch.img -d /tmp/scratch.img \
 	-p lkvmtest=none > /tmp/lock.out 2>&1
