@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The demo boot behind tools/kvm/scripts/quickstart: one guest, the lab's
+# tiny kernel with a busybox initramfs, 2 vCPUs and 512 MiB, that reports
+# what it sees and reboots.  Its console is shown when lkvm has exited
+# (under the nested lab the guest runs inside QEMU, so it cannot be shown
+# live).
+
+. "$(dirname "$0")/lib.sh"
+
+show_console()
+{
+	echo "---- guest console: lkvm run -k bzImage -i initramfs -c 2 -m 512 ----"
+	tr -d '\r' <"$1/console" | sed -e '/^@T \(begin\|end\)/d' -e 's/^@T //'
+	echo "---- lkvm: $(tr -d '\r' <"$1/stderr" | tail -n 1)"
+	echo "---- lkvm exited with status $(cat "$1/rc"), wall time $(cat "$1/wall" 2>/dev/null)"
+	grep -q 'Hello from an lkvm guest' "$1/console"
+	lab_ok $? "the guest said hello"
+}
+
+lab_case demo --opts "-c 2 -m 512" --check show_console --cmdline "loglevel=4" \
+	--guest-sh '
+echo "Hello from an lkvm guest: $(uname -sr) on $(uname -m)"
+echo "CPUs online: $(cat /sys/devices/system/cpu/online)"
+echo "Memory: $(sed -n "s/MemTotal: *//p" /proc/meminfo)"
+echo "Command line: $(cat /proc/cmdline)"
+echo "Clock source: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+echo "PCI devices:"
+for d in /sys/bus/pci/devices/*; do
+	[ -e "$d" ] && echo "  ${d##*/} $(cat $d/vendor):$(cat $d/device) class $(cat $d/class)"
+done
+echo "Serial ports: $(grep -c "uart:16550A" /proc/tty/driver/serial 2>/dev/null)"
+echo "Up for $(cut -d" " -f1 /proc/uptime) s; rebooting, which ends lkvm."
+'
+
+lab_run
