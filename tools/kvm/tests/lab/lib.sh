@@ -53,6 +53,7 @@ LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
 lab_cases=()
 lab_ntests=0
 lab_need=" "
+lab_lockdep=
 
 lab_die()
 {
@@ -373,6 +374,10 @@ lab_report_case()
 	*)		[ "$rc" = "$want" ] ;;
 	esac
 	lab_ok $? "$name: exit status $rc (want $want)" || failed=1
+	if [ -n "$lab_lockdep" ]; then
+		! grep -aq '^LOCKDEP:' "$d/stderr"
+		lab_ok $? "$name: lockdep reported nothing" || failed=1
+	fi
 	[ "$rc" != 137 ] || lab_diag "$name: killed after its timeout"
 	lab_report_tap "$name: " "$d/console" || failed=1
 	if [ -n "$end" ]; then
@@ -397,6 +402,9 @@ lab_run()
 	local c name dir want end check l1ok
 
 	[ -x "$LKVM" ] || lab_die "no lkvm binary at $LKVM (make -C tools/kvm)"
+	# An lkvm built with LOCKDEP=1 must get through every boot silently.
+	"$LKVM" version --build-options 2>/dev/null | grep -qw lockdep &&
+		lab_lockdep=y
 	lab_populate "$lab_root"
 	if [ "$lab_mode" = nested ]; then
 		lab_build_l1 "$lab_work/l1"
