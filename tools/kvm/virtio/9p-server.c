@@ -1762,7 +1762,9 @@ static int read_xattr_fid(struct p9_req *r, struct p9_fid *fid, u64 offset,
 	}
 	if (offset < fid->xattr_size)
 		n = min_t(u64, count, fid->xattr_size - offset);
-	ret = push_u32(r, n) ?: push(r, fid->xattr_buf + offset, n);
+	ret = push_u32(r, n);
+	if (!ret && n)
+		ret = push(r, fid->xattr_buf + offset, n);
 out:
 	mutex_unlock(&fid->lock);
 	return ret;
