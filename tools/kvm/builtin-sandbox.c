@@ -21,9 +21,9 @@
 #include "kvm/builtin.h"
 #include "kvm/setup.h"
 
-static void sandbox_usage(void)
+static void sandbox_usage(FILE *out)
 {
-	fprintf(stderr, "usage: lkvm sandbox [run options] -- CMD [ARGS]\n\n"
+	fprintf(out, "usage: lkvm sandbox [run options] -- CMD [ARGS]\n\n"
 		"Runs CMD in a guest booted on the default 9p root file system\n"
 		"and exits with its status.  See 'lkvm run -h' for the options.\n");
 }
@@ -111,18 +111,19 @@ int cmd_sandbox(int argc, const char **argv)
 	const char **run_argv;
 	int dashdash, i, ret, status;
 
-	for (dashdash = 1; dashdash < argc; dashdash++)
+	for (dashdash = 1; dashdash < argc; dashdash++) {
 		if (!strcmp(argv[dashdash], "--"))
 			break;
-	if (dashdash + 1 >= argc) {
-		sandbox_usage();
-		return 129;
-	}
-	for (i = 1; i < dashdash; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			sandbox_usage();
+		if (!strcmp(argv[dashdash], "-h") ||
+		    !strcmp(argv[dashdash], "--help")) {
+			sandbox_usage(stdout);
 			return 0;
 		}
+	}
+	if (dashdash + 1 >= argc) {
+		sandbox_usage(stderr);
+		return 129;
+	}
 	if (has_root_option(dashdash - 1, argv + 1)) {
 		error("sandbox: the guest boots the 9p root file system: no -d or -i");
 		return 129;
