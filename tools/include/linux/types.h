@@ -12,7 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <asm/types.h>
-#include <linux/posix_types.h>
+/*
+ * Not <linux/posix_types.h>: in a kernel tree, host programs built with
+ * -I include/uapi (vdso2c) would reach the kernel's unsanitized
+ * linux/stddef.h, which wants the kernel's compiler_types.h.
+ */
+#include <asm/posix_types.h>
 
 #ifndef __bitwise
 #define __bitwise
