@@ -5,12 +5,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/kernel.h>
@@ -303,6 +305,9 @@ void kvm__request_exit(struct kvm *kvm, int status)
 		mutex_unlock(&exit_lock);
 		return;
 	}
+	/* Once it panicked, however the guest ends is the panic's end. */
+	if (kvm->guest_panicked && status < 128)
+		status = LKVM_EXIT_PANIC;
 	kvm->exit_status = status;
 	__atomic_store_n(&kvm->exiting, true, __ATOMIC_RELEASE);
 	mutex_unlock(&exit_lock);
@@ -316,12 +321,66 @@ void kvm__request_exit(struct kvm *kvm, int status)
 volatile int kvm__exit_signal;
 volatile int kvm__dump_signal;
 
+void kvm__guest_panicked(struct kvm *kvm)
+{
+	u64 one = 1;
+
+	mutex_lock(&exit_lock);
+	if (kvm->guest_panicked || kvm->exiting) {
+		mutex_unlock(&exit_lock);
+		return;
+	}
+	__atomic_store_n(&kvm->guest_panicked, true, __ATOMIC_RELEASE);
+	mutex_unlock(&exit_lock);
+
+	error("guest kernel panicked");
+	/* The main thread keeps the time from here. */
+	if (write(kvm->exit_fd, &one, sizeof(one)) < 0)
+		error("cannot wake the main thread: %s", strerror(errno));
+}
+
+static u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * How long the main thread may sleep: forever, or until the end of a
+ * panicked guest's grace period (@deadline, 0 until the panic); 0 once
+ * it is over.
+ */
+static int exit_wait_ms(struct kvm *kvm, u64 *deadline)
+{
+	u64 now;
+
+	if (!__atomic_load_n(&kvm->guest_panicked, __ATOMIC_ACQUIRE))
+		return -1;
+	now = now_ms();
+	if (!*deadline)
+		*deadline = now + LKVM_PANIC_GRACE_MS;
+	return now >= *deadline ? 0 : *deadline - now;
+}
+
 int kvm__wait_exit(struct kvm *kvm)
 {
-	u64 val;
+	struct pollfd pfd = { .fd = kvm->exit_fd, .events = POLLIN };
+	u64 val, deadline = 0;
+	int timeout, n;
 
 	while (!kvm__exiting(kvm)) {
-		if (read(kvm->exit_fd, &val, sizeof(val)) < 0 && errno != EINTR)
+		timeout = exit_wait_ms(kvm, &deadline);
+		if (!timeout) {
+			kvm__request_exit(kvm, LKVM_EXIT_PANIC);
+			break;
+		}
+		n = poll(&pfd, 1, timeout);
+		if (n < 0 && errno != EINTR)
+			die_perror("poll(exit eventfd)");
+		if (n > 0 && read(kvm->exit_fd, &val, sizeof(val)) < 0 &&
+		    errno != EINTR)
 			die_perror("read(exit eventfd)");
 		if (kvm__dump_signal) {
 			kvm__dump_signal = 0;

@@ -56,6 +56,7 @@ struct kvm {
 
 	int exit_status;		/* lkvm's exit status once the guest ends */
 	bool exiting;			/* kvm__request_exit() was called */
+	bool guest_panicked;		/* kvm__guest_panicked() was called */
 	int exit_fd;			/* eventfd: wakes kvm__wait_exit() */
 };
 
@@ -90,6 +91,23 @@ u64 host_to_guest_flat(struct kvm *kvm, void *ptr);
 void kvm__request_exit(struct kvm *kvm, int status);
 /* Blocks the main thread until kvm__request_exit(); returns the status. */
 int kvm__wait_exit(struct kvm *kvm);
+
+/*
+ * lkvm's exit status when the guest kernel panicked (1 is any other
+ * failure, 128 + N a fatal signal N).
+ */
+#define LKVM_EXIT_PANIC		2
+/*
+ * How long a panicked guest may go on (to flush its console and reboot,
+ * as panic=-1 makes it do) before the VM ends anyway.
+ */
+#define LKVM_PANIC_GRACE_MS	2000
+/*
+ * The guest reported a kernel panic (pvpanic): the VM ends with
+ * LKVM_EXIT_PANIC when the guest resets, or after LKVM_PANIC_GRACE_MS,
+ * whichever comes first.  Callable from any thread.
+ */
+void kvm__guest_panicked(struct kvm *kvm);
 /*
  * A signal handler that wants the VM to end sets this to the signal
  * number and writes to kvm->exit_fd (both async-signal safe).
