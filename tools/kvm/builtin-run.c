@@ -41,6 +41,10 @@
 
 static const char * const run_usage[] = {
 	"lkvm run [-k KERNEL] [-i INITRD] [-p \"PARAMS\"] [-m MEM] [-c CPUS] [OPTIONS]",
+	"",
+	"Exit status: 0 when the guest powers off or reboots, 2 when its kernel",
+	"panicked (reported through the pvpanic device), 128+N when lkvm got",
+	"the fatal signal N, 1 on any other failure.",
 	NULL
 };
 
@@ -267,6 +271,7 @@ int cmd_run(int argc, const char **argv)
 	struct kvm_config *cfg = &kvm->cfg;
 	u64 ram_size = (u64)DEFAULT_RAM_MIB << 20;
 	int nrcpus = 1, status;
+	bool pvpanic = true;
 	const struct option options[] = {
 		OPT_GROUP("Basic options:"),
 		OPT_STRING(0, "name", &cfg->guest_name, "name",
@@ -295,6 +300,8 @@ int cmd_run(int argc, const char **argv)
 		OPT_CALLBACK(0, "9p", cfg, "dir,tag[,ro]",
 			     "share a host directory over virtio-9p (repeatable)", opt_9p),
 		OPT_BOOLEAN(0, "rng", &cfg->virtio_rng, "a virtio-rng device"),
+		OPT_BOOLEAN(0, "pvpanic", &pvpanic,
+			    "a pvpanic device: a guest panic ends lkvm with status 2 (default on)"),
 		OPT_CALLBACK(0, "virtio-transport", cfg, "pci|pci-legacy|mmio",
 			     "how virtio devices attach (default pci)", opt_transport),
 
@@ -311,6 +318,7 @@ int cmd_run(int argc, const char **argv)
 	}
 	cfg->ram_size = ram_size;
 	cfg->nrcpus = nrcpus;
+	cfg->no_pvpanic = !pvpanic;
 	if (check_config(cfg) < 0)
 		return 1;
 	/* No disk, no initrd: the default root file system, over 9p. */
