@@ -125,11 +125,17 @@ const char *kvm__arch_default_cmdline(struct kvm *kvm)
 	/*
 	 * No BIOS, so no PnP or ACPI tables for the i8042 and no way to
 	 * reset but its pulse (reboot=k); panic=-1 turns a guest panic into
-	 * a reboot, which ends lkvm instead of leaving it hanging.
+	 * a reboot, which ends lkvm instead of leaving it hanging (with
+	 * status 2 when pvpanic reported the panic).
+	 *
+	 * earlyprintk=ttyS0, not =serial: after "serial" Linux's parser
+	 * scans on through the rest of the command line and, meeting a
+	 * later "ttyS" (say the user's console=ttyS0), registers the early
+	 * console again: "ERROR: earlyprintk= earlyser already used".
 	 */
 	if (virtio_console)
-		return "console=hvc0 earlyprintk=serial reboot=k panic=-1 pci=conf1 i8042.direct=1 i8042.dumbkbd=1 i8042.nopnp=1 i8042.noaux=1";
-	return "console=ttyS0 earlyprintk=serial reboot=k panic=-1 pci=conf1 i8042.direct=1 i8042.dumbkbd=1 i8042.nopnp=1 i8042.noaux=1";
+		return "console=hvc0 earlyprintk=ttyS0 reboot=k panic=-1 pci=conf1 i8042.direct=1 i8042.dumbkbd=1 i8042.nopnp=1 i8042.noaux=1";
+	return "console=ttyS0 earlyprintk=ttyS0 reboot=k panic=-1 pci=conf1 i8042.direct=1 i8042.dumbkbd=1 i8042.nopnp=1 i8042.noaux=1";
 }
 
 void kvm__arch_explain_failure(struct kvm *kvm, u32 exit_reason, u32 suberror)
