@@ -19,7 +19,7 @@ repo=$(cd "$(dirname "$0")/../../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "1..10"
+echo "1..11"
 
 tar -C "$work" -xf "$src_tar" 2>/dev/null
 tree=$(echo "$work"/linux-source-*)
@@ -71,7 +71,7 @@ fi
 # kernel's in this tree, and the kernel build needs tools/objtool (x86-64)
 # to build and work with them.
 if [ "$(uname -m)" != x86_64 ]; then
-	for n in 7 8 9 10; do
+	for n in 7 8 9 10 11; do
 		echo "ok $n # SKIP the kernel's tools are checked on x86-64 hosts"
 	done
 	exit 0
@@ -123,4 +123,22 @@ if make -C "$tree/tools/bpf/resolve_btfids" -j2 > "$log" 2>&1; then
 else
 	echo "not ok 10 - make -C tools/bpf/resolve_btfids builds in the kernel tree"
 	grep -E 'error|Error' "$log" | head -20 | sed 's/^/# /'
+fi
+
+# Host programs 'make bzImage' builds with -I tools/include (flags as in
+# their Makefiles; -Werror on top, they compile cleanly in a pristine tree).
+log=$work/hostprogs.log
+flags="-Wall -Wmissing-prototypes -Wstrict-prototypes -O2 -std=gnu11 -Werror
+       -fsyntax-only -I$tree/tools/include"
+if (cd "$tree" &&
+    gcc $flags -Iinclude/uapi -Iarch/x86/include/uapi arch/x86/entry/vdso/vdso2c.c &&
+    gcc $flags arch/x86/boot/compressed/mkpiggy.c &&
+    gcc $flags -D__EXPORTED_HEADERS__ arch/x86/boot/tools/build.c &&
+    gcc $flags scripts/sorttable.c &&
+    gcc $flags arch/x86/tools/relocs_common.c arch/x86/tools/relocs_64.c \
+	arch/x86/tools/relocs_32.c) > "$log" 2>&1; then
+	echo "ok 11 - the host programs of make bzImage compile with our headers"
+else
+	echo "not ok 11 - the host programs of make bzImage compile with our headers"
+	grep -E 'error' "$log" | head -20 | sed 's/^/# /'
 fi
