@@ -11,8 +11,8 @@
 #                                 unpack it; prints the directory holding
 #                                 vmlinuz, config and lib/modules/
 #
-# The tiny kernel is keyed by the source package version and a hash of
-# scripts/kvmconfig and its fragments, so editing either rebuilds it.
+# The tiny kernel is kept per source package version and resulting
+# .config, and built incrementally (see lab_kernel_tiny).
 # LAB_TINY=DIR uses DIR/bzImage and DIR/vmlinux instead.
 # Sourced by lib.sh, which uses lab_kernel_tiny and lab_kernel_debian.
 
@@ -69,10 +69,16 @@ lab_config_hash()
 		sha256sum | cut -c1-12
 }
 
-# Build the tiny guest kernel unless an up-to-date one is cached.
+# The tiny guest kernel.  Its images are kept per configuration, in
+# tiny-VERSION-HASH with HASH of the .config that kvmconfig produced, so a
+# change to kvmconfig or its fragments that leaves the configuration alone
+# costs one kvmconfig run, not a kernel build.  The build itself happens in
+# one persistent tree per source version, so a changed configuration
+# rebuilds only what it touches.  tiny-inputs/ remembers which images the
+# current inputs gave, so that unchanged inputs cost nothing at all.
 lab_kernel_tiny()
 {
-	local rebuild=$1 src out
+	local rebuild=$1 src ver key build cfg out
 
 	# A kernel of one's own: a directory with bzImage and vmlinux.
 	if [ -n "$LAB_TINY" ]; then
@@ -81,24 +87,44 @@ lab_kernel_tiny()
 	fi
 	lab_lock tiny
 	src=$(lab_ksrc) || { lab_unlock; return 1; }
-	out=$LAB_CACHE/tiny-$(lab_ksrc_version)-$(lab_config_hash)
+	ver=$(lab_ksrc_version)
+	key=$LAB_CACHE/tiny-inputs/$ver-$(lab_config_hash)
+	if [ -z "$rebuild" ] && out=$(cat "$key" 2>/dev/null) && [ -f "$out/.built" ]; then
+		lab_unlock
+		echo "$out"
+		return 0
+	fi
+
+	build=$LAB_CACHE/tiny-build-$ver
+	mkdir -p "$build"
+	# kvmconfig keeps an existing .config: start from tinyconfig each time,
+	# so that the result depends on the inputs only.
+	rm -f "$build/.config"
+	if ! "$LAB_TREE/scripts/kvmconfig" --tiny --arch x86_64 -O "$build" "$src" >&2; then
+		lab_msg "kvmconfig failed for the tiny guest kernel"
+		lab_unlock
+		return 1
+	fi
+	cfg=$(grep -v '^#' "$build/.config" | sha256sum | cut -c1-12)
+	out=$LAB_CACHE/tiny-$ver-$cfg
 	if [ -n "$rebuild" ] || [ ! -f "$out/.built" ]; then
-		lab_msg "building the tiny guest kernel in $out (-j$LAB_JOBS, ~3 min)"
+		lab_msg "building the tiny guest kernel in $build (-j$LAB_JOBS, minutes)"
 		rm -rf "$out"
-		mkdir -p "$out/build"
-		if ! "$LAB_TREE/scripts/kvmconfig" --tiny --arch x86_64 -O "$out/build" "$src" >&2 ||
-		   ! make -s -C "$src" O="$out/build" ARCH=x86_64 -j"$LAB_JOBS" \
+		mkdir -p "$out"
+		if ! make -s -C "$src" O="$build" ARCH=x86_64 -j"$LAB_JOBS" \
 				bzImage vmlinux >"$out/build.log" 2>&1; then
-			tail -n 30 "$out/build.log" >&2 2>/dev/null
+			tail -n 30 "$out/build.log" >&2
 			lab_msg "tiny kernel build failed, log: $out/build.log"
 			lab_unlock
 			return 1
 		fi
-		cp "$out/build/arch/x86/boot/bzImage" "$out/bzImage"
-		cp "$out/build/vmlinux" "$out/vmlinux"
-		cp "$out/build/.config" "$out/config"
+		cp "$build/arch/x86/boot/bzImage" "$out/bzImage"
+		cp "$build/vmlinux" "$out/vmlinux"
+		cp "$build/.config" "$out/config"
 		touch "$out/.built"
 	fi
+	mkdir -p "$(dirname "$key")"
+	echo "$out" >"$key"
 	lab_unlock
 	echo "$out"
 }
