@@ -301,7 +301,7 @@ int cmd_run(int argc, const char **argv)
 			     "share a host directory over virtio-9p (repeatable)", opt_9p),
 		OPT_BOOLEAN(0, "rng", &cfg->virtio_rng, "a virtio-rng device"),
 		OPT_BOOLEAN(0, "pvpanic", &pvpanic,
-			    "a pvpanic device: a guest panic ends lkvm with status 2 (default on)"),
+			    "a guest panic ends lkvm with status 2 (default; --no-pvpanic)"),
 		OPT_CALLBACK(0, "virtio-transport", cfg, "pci|pci-legacy|mmio",
 			     "how virtio devices attach (default pci)", opt_transport),
 
