@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/virtio_blk.h>
+#ifdef CONFIG_HAS_LIBURING
+#include <liburing.h>
+#endif
 #include <linux/virtio_ids.h>
 
 #include <linux/kernel.h>
@@ -30,13 +33,15 @@
 /* Signal at least every so many completions of a long batch. */
 #define BLK_SIGNAL_BATCH	32
 
+struct blk_queue;
+
 struct blk_dev {
 	struct virtio_device vdev;
 	struct virtio_blk_config config;
 	struct disk_image *disk;
 	char name[16];
 	char serial[VIRTIO_BLK_ID_BYTES + 1];
-	struct virtq_elem **elems;	/* one per queue, for its worker */
+	struct blk_queue *queues;	/* one per virtqueue, for its worker */
 };
 
 /* The part [skip, skip + len) of @src as a new iovec array in @dst. */
@@ -72,37 +77,67 @@ static bool blk_range_ok(struct disk_image *disk, u64 sector, u64 bytes)
 	       bytes >> SECTOR_SHIFT <= nr_sectors - sector;
 }
 
-static u8 blk_rw(struct disk_image *disk, u64 sector, struct virtq_elem *elem,
-		 bool write, size_t *written)
-{
-	struct iovec iov[VIRTIO_QUEUE_MAX_SIZE];
+/* A data transfer, once checked: where, how much, from/to which buffers. */
+struct blk_io {
+	bool write;
+	u64 off;
 	size_t len;
-	ssize_t n;
 	int nr;
+	struct iovec iov[VIRTIO_QUEUE_MAX_SIZE];
+};
 
+/*
+ * Checks an IN/OUT request against the disk and slices its data buffers
+ * out of the chain into @io.  Returns the status to answer right away, or
+ * -1 when the transfer is to be done.
+ */
+static int blk_rw_prepare(struct disk_image *disk, u64 sector,
+			  struct virtq_elem *elem, bool write, struct blk_io *io)
+{
+	io->write = write;
 	if (write) {
-		len = elem->out_len - sizeof(struct virtio_blk_outhdr);
-		nr = iov_slice(elem->iov, elem->out_num,
-			       sizeof(struct virtio_blk_outhdr), len, iov);
+		io->len = elem->out_len - sizeof(struct virtio_blk_outhdr);
+		io->nr = iov_slice(elem->iov, elem->out_num,
+				   sizeof(struct virtio_blk_outhdr), io->len,
+				   io->iov);
 	} else {
-		len = elem->in_len - 1;
-		nr = iov_slice(elem->iov + elem->out_num, elem->in_num, 0, len,
-			       iov);
+		io->len = elem->in_len - 1;
+		io->nr = iov_slice(elem->iov + elem->out_num, elem->in_num, 0,
+				   io->len, io->iov);
 	}
-	if (!blk_range_ok(disk, sector, len))
+	if (!blk_range_ok(disk, sector, io->len))
 		return VIRTIO_BLK_S_IOERR;
 	if (write && disk->readonly)
 		return VIRTIO_BLK_S_IOERR;
-	if (!len)
+	if (!io->len)
 		return VIRTIO_BLK_S_OK;
+	io->off = sector << SECTOR_SHIFT;
+	return -1;
+}
 
-	n = write ? disk_image__write(disk, sector << SECTOR_SHIFT, iov, nr) :
-		    disk_image__read(disk, sector << SECTOR_SHIFT, iov, nr);
-	if (n < 0 || (size_t)n != len)
+static u8 blk_io_sync(struct disk_image *disk, struct blk_io *io)
+{
+	ssize_t n;
+
+	n = io->write ? disk_image__write(disk, io->off, io->iov, io->nr) :
+			disk_image__read(disk, io->off, io->iov, io->nr);
+	if (n < 0 || (size_t)n != io->len)
 		return VIRTIO_BLK_S_IOERR;
-	if (!write)
-		*written = len;
 	return VIRTIO_BLK_S_OK;
+}
+
+static u8 blk_rw(struct disk_image *disk, u64 sector, struct virtq_elem *elem,
+		 bool write, size_t *written)
+{
+	struct blk_io io;
+	int ret;
+
+	ret = blk_rw_prepare(disk, sector, elem, write, &io);
+	if (ret < 0)
+		ret = blk_io_sync(disk, &io);
+	if (ret == VIRTIO_BLK_S_OK && !write)
+		*written = io.len;
+	return ret;
 }
 
 static u8 blk_discard(struct disk_image *disk, struct virtq_elem *elem,
@@ -198,10 +233,32 @@ out:
 	return written + 1;
 }
 
-static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
+#ifdef CONFIG_HAS_LIBURING
+#define BLK_AIO_DEPTH		64
+
+struct blk_aio_req {
+	struct virtq_elem elem;
+	struct blk_io io;
+	struct blk_aio_req *next_free;
+};
+#endif
+
+struct blk_queue {
+	struct virtq_elem *elem;	/* synchronous path */
+#ifdef CONFIG_HAS_LIBURING
+	bool aio;
+	struct io_uring ring;
+	struct blk_aio_req *reqs;
+	struct blk_aio_req *free;
+	unsigned int inflight;
+#endif
+};
+
+/* One request at a time, with preadv/pwritev. */
+static void blk_queue_notify_sync(struct blk_dev *bdev, struct blk_queue *q,
+				  struct virt_queue *vq)
 {
-	struct blk_dev *bdev = vdev->priv;
-	struct virtq_elem *elem = bdev->elems[vq->index];
+	struct virtq_elem *elem = q->elem;
 	unsigned int done = 0;
 	u32 len;
 
@@ -214,6 +271,134 @@ static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
 	if (done % BLK_SIGNAL_BATCH)
 		virtio_queue_signal(vq);
 }
+
+#ifdef CONFIG_HAS_LIBURING
+/*
+ * With io_uring, a queue keeps up to BLK_AIO_DEPTH transfers in flight:
+ * its worker pops every request there is, submits the reads and writes
+ * in one batch, and completes them as they finish, picking up new
+ * requests between completions.  Everything else (flush, discard, ...)
+ * and transfers io_uring cuts short are done synchronously.
+ */
+static void blk_aio_init(struct blk_queue *q)
+{
+	int i;
+
+	if (io_uring_queue_init(BLK_AIO_DEPTH, &q->ring, 0) < 0)
+		return;
+	q->reqs = xcalloc(BLK_AIO_DEPTH, sizeof(*q->reqs));
+	for (i = 0; i < BLK_AIO_DEPTH; i++) {
+		q->reqs[i].next_free = q->free;
+		q->free = &q->reqs[i];
+	}
+	q->aio = true;
+}
+
+/* Takes one request; true when it went to io_uring. */
+static bool blk_aio_start(struct blk_dev *bdev, struct blk_queue *q,
+			  struct virt_queue *vq, struct blk_aio_req *req)
+{
+	struct virtq_elem *elem = &req->elem;
+	struct virtio_blk_outhdr hdr;
+	struct io_uring_sqe *sqe;
+	int ret = -2;
+
+	if (elem->in_num && elem->out_len >= sizeof(hdr)) {
+		iov_to_buf(elem->iov, elem->out_num, 0, &hdr, sizeof(hdr));
+		if (hdr.type == VIRTIO_BLK_T_IN || hdr.type == VIRTIO_BLK_T_OUT)
+			ret = blk_rw_prepare(bdev->disk, hdr.sector, elem,
+					     hdr.type == VIRTIO_BLK_T_OUT, &req->io);
+	}
+	if (ret >= 0) {
+		*blk_status_byte(elem) = ret;
+		virtq_push(vq, elem, 1);
+		return false;
+	}
+	sqe = ret == -1 ? io_uring_get_sqe(&q->ring) : NULL;
+	if (!sqe) {
+		virtq_push(vq, elem, virtio_blk__request(bdev->disk, bdev->serial,
+							 elem));
+		return false;
+	}
+	if (req->io.write)
+		io_uring_prep_writev(sqe, bdev->disk->fd, req->io.iov,
+				     req->io.nr, req->io.off);
+	else
+		io_uring_prep_readv(sqe, bdev->disk->fd, req->io.iov,
+				    req->io.nr, req->io.off);
+	io_uring_sqe_set_data(sqe, req);
+	return true;
+}
+
+static void blk_aio_complete(struct blk_dev *bdev, struct virt_queue *vq,
+			     struct blk_aio_req *req, int res)
+{
+	struct blk_io *io = &req->io;
+	u8 status = VIRTIO_BLK_S_OK;
+
+	/* Short or refused (O_DIRECT alignment): the careful way. */
+	if (res < 0 || (size_t)res != io->len)
+		status = blk_io_sync(bdev->disk, io);
+	*blk_status_byte(&req->elem) = status;
+	virtq_push(vq, &req->elem,
+		   1 + (status == VIRTIO_BLK_S_OK && !io->write ? io->len : 0));
+}
+
+static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
+{
+	struct blk_dev *bdev = vdev->priv;
+	struct blk_queue *q = &bdev->queues[vq->index];
+	struct io_uring_cqe *cqe;
+	struct blk_aio_req *req;
+	unsigned int submit, head, n;
+
+	if (!q->aio) {
+		blk_queue_notify_sync(bdev, q, vq);
+		return;
+	}
+	for (;;) {
+		submit = 0;
+		while ((req = q->free) && virtq_pop(vq, &req->elem) > 0) {
+			q->free = req->next_free;
+			if (blk_aio_start(bdev, q, vq, req)) {
+				submit++;
+				q->inflight++;
+			} else {
+				req->next_free = q->free;
+				q->free = req;
+			}
+		}
+		if (submit)
+			io_uring_submit(&q->ring);
+		virtio_queue_signal(vq);
+		if (!q->inflight)
+			return;
+		if (io_uring_wait_cqe(&q->ring, &cqe) < 0)
+			continue;
+		n = 0;
+		io_uring_for_each_cqe(&q->ring, head, cqe) {
+			req = io_uring_cqe_get_data(cqe);
+			blk_aio_complete(bdev, vq, req, cqe->res);
+			req->next_free = q->free;
+			q->free = req;
+			n++;
+		}
+		io_uring_cq_advance(&q->ring, n);
+		q->inflight -= n;
+	}
+}
+#else
+static void blk_aio_init(struct blk_queue *q)
+{
+}
+
+static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
+{
+	struct blk_dev *bdev = vdev->priv;
+
+	blk_queue_notify_sync(bdev, &bdev->queues[vq->index], vq);
+}
+#endif
 
 static const struct virtio_device_ops blk_ops = {
 	.queue_notify = blk_queue_notify,
@@ -262,9 +447,11 @@ static int blk_add_disk(struct kvm *kvm, int index)
 	snprintf(bdev->name, sizeof(bdev->name), "virtio-blk%d", index);
 	snprintf(bdev->serial, sizeof(bdev->serial), "lkvm-disk%d", index);
 	blk_fill_config(bdev, nr_queues);
-	bdev->elems = xcalloc(nr_queues, sizeof(*bdev->elems));
-	for (i = 0; i < nr_queues; i++)
-		bdev->elems[i] = virtq_elem_alloc();
+	bdev->queues = xcalloc(nr_queues, sizeof(*bdev->queues));
+	for (i = 0; i < nr_queues; i++) {
+		bdev->queues[i].elem = virtq_elem_alloc();
+		blk_aio_init(&bdev->queues[i]);
+	}
 
 	bdev->vdev = (struct virtio_device) {
 		.name = bdev->name,
