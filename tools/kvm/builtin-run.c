@@ -22,6 +22,7 @@
 #include <subcmd/util.h>
 
 #include "kvm/builtin.h"
+#include "kvm/disk-image.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/setup.h"
@@ -90,33 +91,10 @@ static char *split_flags(char *s)
 	return comma + 1;
 }
 
-/* -d IMAGE[,ro][,direct] */
+/* -d IMAGE[,ro][,direct]: the disk code owns the syntax. */
 static int opt_disk(const struct option *opt, const char *arg, int unset)
 {
-	struct kvm_config *cfg = opt->value;
-	struct disk_image_params *disk;
-	char *s, *flags, *flag;
-
-	if (cfg->nr_disks >= LKVM_MAX_DISKS)
-		return error("-d: at most %d disks", LKVM_MAX_DISKS);
-	disk = &cfg->disks[cfg->nr_disks];
-	s = xstrdup(arg);
-	flags = split_flags(s);
-	if (!*s)
-		return error("-d: no image file in '%s'", arg);
-	disk->filename = s;
-	while (flags && *flags) {
-		flag = flags;
-		flags = split_flags(flags);
-		if (!strcmp(flag, "ro"))
-			disk->readonly = true;
-		else if (!strcmp(flag, "direct"))
-			disk->direct = true;
-		else
-			return error("-d %s: unknown flag '%s' (ro, direct)", arg, flag);
-	}
-	cfg->nr_disks++;
-	return 0;
+	return disk_image__parse_option(opt->value, arg);
 }
 
 /* --9p DIR,TAG[,ro] */
