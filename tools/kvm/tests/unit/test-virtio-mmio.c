@@ -6,8 +6,6 @@
  * DEVICE_NEEDS_RESET rather than anything worse.
  */
 #include <string.h>
-#include <time.h>
-#include <sys/mman.h>
 #include <linux/virtio_mmio.h>
 
 #include <linux/kernel.h>
@@ -19,25 +17,12 @@
 #include "kvm/virtio-mmio.h"
 #include "subcmd/usage.h"
 #include "tap.h"
-
-#define RAM_BASE	0x100000ULL
-#define RAM_SIZE	0x100000ULL
-#define QSIZE		16
-#define DESC		(RAM_BASE + 0x0000)
-#define AVAIL		(RAM_BASE + 0x1000)
-#define USED		(RAM_BASE + 0x2000)
-#define DATA		(RAM_BASE + 0x10000)
+#include "fake-kvm.h"
 
 static struct kvm *kvm;
 static struct kvm_cpu vcpu;
-static u8 *ram;
 static u64 base;
 static u8 echo_config[4] = { 0xde, 0xad, 0xbe, 0xef };
-
-static void *gpa(u64 addr)
-{
-	return ram + (addr - RAM_BASE);
-}
 
 static u32 rd(u32 off)
 {
@@ -88,19 +73,6 @@ static struct virtio_device echo = {
 	.queue_size = QSIZE,
 	.ops = &echo_ops,
 };
-
-static bool wait_used_ms(u16 idx, int ms)
-{
-	struct vring_used *used = gpa(USED);
-	int i;
-
-	for (i = 0; i < ms; i++) {
-		if (READ_ONCE(used->idx) == idx)
-			return true;
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-	}
-	return false;
-}
 
 static bool wait_used(u16 idx)
 {
@@ -246,14 +218,9 @@ int main(void)
 	plan(29);
 	loglevel = -1;
 
-	kvm = kvm__new();
+	kvm = fake_kvm_new();
 	kvm->cfg.virtio_transport = "mmio";
 	vcpu.kvm = kvm;
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ram == MAP_FAILED ||
-	    kvm__register_mem(kvm, RAM_BASE, RAM_SIZE, ram, KVM_MEM_TYPE_RAM))
-		skip_all("cannot set up guest memory");
 	if (virtio_device__register(kvm, &echo))
 		skip_all("cannot register the device");
 	base = KVM_VIRTIO_MMIO_START;

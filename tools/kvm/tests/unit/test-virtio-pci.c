@@ -8,7 +8,6 @@
  */
 #include <string.h>
 #include <time.h>
-#include <sys/mman.h>
 #include <linux/pci_regs.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_pci.h>
@@ -23,18 +22,10 @@
 #include "kvm/virtio-pci.h"
 #include "subcmd/usage.h"
 #include "tap.h"
-
-#define RAM_BASE	0x100000ULL
-#define RAM_SIZE	0x100000ULL
-#define QSIZE		16
-#define DESC		(RAM_BASE + 0x0000)
-#define AVAIL		(RAM_BASE + 0x1000)
-#define USED		(RAM_BASE + 0x2000)
-#define DATA		(RAM_BASE + 0x10000)
+#include "fake-kvm.h"
 
 static struct kvm *kvm;
 static struct kvm_cpu vcpu;
-static u8 *ram;
 static int slot;
 static u64 common, notify, isr, devcfg;
 static u32 notify_mult, msix_table;
@@ -43,11 +34,6 @@ static u8 msix_cap;
 static int (*pci_transport)(struct kvm *, struct virtio_device *) __used =
 	virtio_pci__init;
 static u8 echo_config[4] = { 0xde, 0xad, 0xbe, 0xef };
-
-static void *gpa(u64 addr)
-{
-	return ram + (addr - RAM_BASE);
-}
 
 static u32 io(enum bus_type bus, u64 addr, u32 len, bool is_write, u32 v)
 {
@@ -153,19 +139,6 @@ static int walk_caps(void)
 	return found;
 }
 
-static bool wait_used(u16 idx, int ms)
-{
-	struct vring_used *used = gpa(USED);
-	int i;
-
-	for (i = 0; i < ms; i++) {
-		if (READ_ONCE(used->idx) == idx)
-			return true;
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-	}
-	return false;
-}
-
 static void submit(u16 avail_idx)
 {
 	struct vring_desc *d = gpa(DESC);
@@ -225,7 +198,7 @@ static void test_modern(void)
 
 	submit(1);
 	mwr(notify + 0 * notify_mult, 2, 0);
-	ok(wait_used(1, 2000), "request completed by the worker");
+	ok(wait_used_ms(1, 2000), "request completed by the worker");
 	ok(!memcmp(gpa(DATA + 0x100), "ping", 4), "device answered");
 	ok(mrd(bar + 0x3000, 4) & 2, "masked vector: pending bit in the PBA");
 	mwr(bar + (msix_table & ~7) + 16 + 12, 4, 0);
@@ -235,7 +208,7 @@ static void test_modern(void)
 	cfg_wr(msix_cap + PCI_MSIX_FLAGS, 2, 0);
 	submit(2);
 	mwr(notify, 2, 0);
-	ok(wait_used(2, 2000), "second request");
+	ok(wait_used_ms(2, 2000), "second request");
 	nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 	is_int(mrd(isr, 1), 1, "ISR says queue interrupt");
 	is_int(mrd(isr, 1), 0, "reading the ISR clears it");
@@ -315,13 +288,8 @@ int main(void)
 	plan(34);
 	loglevel = -1;
 
-	kvm = kvm__new();
+	kvm = fake_kvm_new();
 	vcpu.kvm = kvm;
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ram == MAP_FAILED ||
-	    kvm__register_mem(kvm, RAM_BASE, RAM_SIZE, ram, KVM_MEM_TYPE_RAM))
-		skip_all("cannot set up guest memory");
 	if (pci__init(kvm))
 		skip_all("no PCI bus");
 	kvm->cfg.virtio_transport = "pci";

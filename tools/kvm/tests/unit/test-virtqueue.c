@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <linux/kernel.h>
 
@@ -15,28 +14,16 @@
 #include "kvm/virtio.h"
 #include "subcmd/usage.h"
 #include "tap.h"
+#include "fake-kvm.h"
 
-#define RAM_BASE	0x100000ULL
-#define RAM_SIZE	0x100000ULL
-#define QSIZE		16
-#define DESC		(RAM_BASE + 0x0000)
-#define AVAIL		(RAM_BASE + 0x1000)
-#define USED		(RAM_BASE + 0x2000)
 #define TABLE		(RAM_BASE + 0x3000)
-#define DATA		(RAM_BASE + 0x10000)
 
-static struct kvm kvm;
-static u8 *ram;
+static struct kvm *kvm;
 static struct virtio_device vdev;
 static struct virt_queue *vq;
 static struct virtq_elem *elem;
 static int nr_signal_vq, nr_signal_config, nr_resets;
 static u8 config[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-
-static void *gpa(u64 addr)
-{
-	return ram + (addr - RAM_BASE);
-}
 
 static struct vring_desc *desc(int i)
 {
@@ -585,14 +572,7 @@ int main(void)
 	/* Every rejected chain warns: keep the TAP output readable. */
 	loglevel = LOGLEVEL_ERROR;
 
-	INIT_LIST_HEAD(&kvm.mem_banks);
-	mutex_init(&kvm.mem_banks_lock);
-	kvm.vm_fd = -1;
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ram == MAP_FAILED || kvm__register_mem(&kvm, RAM_BASE, RAM_SIZE, ram,
-						   KVM_MEM_TYPE_RAM))
-		skip_all("cannot set up guest memory");
+	kvm = fake_kvm_new();
 
 	vdev.name = "test";
 	vdev.device_id = 4;
@@ -601,7 +581,7 @@ int main(void)
 	vdev.config = config;
 	vdev.config_size = sizeof(config);
 	vdev.ops = &test_ops;
-	ok(virtio_device__init_queues(&kvm, &vdev) == 0, "queues initialised");
+	ok(virtio_device__init_queues(kvm, &vdev) == 0, "queues initialised");
 	vdev.transport_ops = &test_transport;
 	vq = &vdev.vqs[0];
 	elem = virtq_elem_alloc();
