@@ -13,19 +13,13 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
+. "$srcdir/tests/tap.sh"
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-		echo "# exit $rc; stdout:"; sed 's/^/#   /' "$tmp/out"
-		echo "# stderr:"; sed 's/^/#   /' "$tmp/err"
-	fi
+# check STATUS DESC: ok, with what the last run printed when it failed.
+check() {
+	ok "$@" && return
+	echo "# exit $rc; stdout:"; sed 's/^/#   /' "$tmp/out"
+	echo "# stderr:"; sed 's/^/#   /' "$tmp/err"
 }
 
 # run ARGS...: runs lkvm, leaving $rc, $tmp/out and $tmp/err
@@ -43,7 +37,7 @@ commands=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' "$srcdir/commands.c")
 run
 [ $rc = 0 ] && out_has '^usage: lkvm ' && out_has 'commonly used' &&
 	out_has '^   version ' && [ ! -s "$tmp/err" ]
-ok $? "'lkvm' alone prints the usage and common commands, exit 0"
+check $? "'lkvm' alone prints the usage and common commands, exit 0"
 
 run help
 res=$([ $rc = 0 ] && echo 0 || echo 1)
@@ -51,70 +45,69 @@ for c in $commands; do
 	grep -q "^   $c " "$tmp/out" || res=1
 done
 [ -n "$commands" ] || res=1
-ok $res "'lkvm help' lists every command in the table ($(echo $commands))"
+check $res "'lkvm help' lists every command in the table ($(echo $commands))"
 
 run -h
 [ $rc = 0 ] && out_has 'Available lkvm commands'
-ok $? "'lkvm -h' is 'lkvm help'"
+check $? "'lkvm -h' is 'lkvm help'"
 
 run help version
 [ $rc = 0 ] && out_has '^usage: lkvm version' && out_has '--build-options' &&
 	[ ! -s "$tmp/err" ]
-ok $? "'lkvm help version' shows version's options on stdout"
+check $? "'lkvm help version' shows version's options on stdout"
 
 run help help
 [ $rc = 0 ] && out_has 'Available lkvm commands'
-ok $? "'lkvm help help'"
+check $? "'lkvm help help'"
 
 run help nosuchcmd
 [ $rc = 1 ] && err_has "'nosuchcmd' is not an lkvm command"
-ok $? "'lkvm help nosuchcmd' is an error"
+check $? "'lkvm help nosuchcmd' is an error"
 
 version=$(cat "$srcdir/VERSION")
 run version
 [ $rc = 0 ] && out_has "^lkvm version $version" && [ "$(wc -l <"$tmp/out")" = 1 ]
-ok $? "'lkvm version' prints 'lkvm version $version...'"
+check $? "'lkvm version' prints 'lkvm version $version...'"
 cp "$tmp/out" "$tmp/version"
 
 run --version
 [ $rc = 0 ] && cmp -s "$tmp/out" "$tmp/version"
-ok $? "'lkvm --version' is 'lkvm version'"
+check $? "'lkvm --version' is 'lkvm version'"
 
 run version --build-options
 [ $rc = 0 ] && out_has '^  arch: '
-ok $? "'lkvm version --build-options'"
+check $? "'lkvm version --build-options'"
 
 run nosuchcmd
 [ $rc = 1 ] && err_has "^error: 'nosuchcmd' is not an lkvm command" &&
 	! err_has 'most similar'
-ok $? "'lkvm nosuchcmd' fails with exit 1 and no suggestion"
+check $? "'lkvm nosuchcmd' fails with exit 1 and no suggestion"
 
 run verison
 [ $rc = 1 ] && err_has 'most similar' && grep -q "^	version$" "$tmp/err"
-ok $? "'lkvm verison' suggests 'version'"
+check $? "'lkvm verison' suggests 'version'"
 
 run --bogus
 [ $rc = 129 ] && err_has "^error: unknown option '--bogus'" &&
 	err_has '^usage: lkvm ' && [ ! -s "$tmp/out" ]
-ok $? "'lkvm --bogus' exits 129 with the usage on stderr"
+check $? "'lkvm --bogus' exits 129 with the usage on stderr"
 
 run version --bogus
 [ $rc = 129 ] && err_has "^error: unknown option 'bogus'" &&
 	err_has '^usage: lkvm version' && [ ! -s "$tmp/out" ]
-ok $? "'lkvm version --bogus' exits 129 with the usage on stderr"
+check $? "'lkvm version --bogus' exits 129 with the usage on stderr"
 
 run version extra
 [ $rc = 129 ] && err_has "^error: unexpected argument 'extra'" &&
 	err_has '^usage: lkvm version'
-ok $? "'lkvm version extra' exits 129"
+check $? "'lkvm version extra' exits 129"
 
 # Every command documents itself.
 for c in $commands; do
 	[ "$c" = help ] && continue
 	run "$c" --help
 	[ $rc = 0 ] && out_has "^usage: lkvm $c"
-	ok $? "'lkvm $c --help' prints its usage, exit 0"
+	check $? "'lkvm $c --help' prints its usage, exit 0"
 done
 
-echo "1..$n"
-exit $failed
+tap_done

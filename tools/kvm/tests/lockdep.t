@@ -16,24 +16,12 @@ trap 'rm -rf "$WORK"' EXIT
 # The programs' reports are expected: keep them out of a lockdep CI log.
 unset LOCKDEP_LOG LOCKDEP_FATAL LD_PRELOAD
 
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
+. "$TREE/tools/kvm/tests/tap.sh"
 
 if ! make -s -C "$SRC" O="$OUT" tests >"$WORK/build" 2>&1; then
 	sed 's/^/# /' "$WORK/build"
 	ok 1 "lockdep test programs build"
-	echo "1..$n"
-	exit 1
+	tap_done
 fi
 
 # run NAME: run one test program, stderr in $WORK/NAME.err
@@ -116,5 +104,4 @@ rc=$( { LOCKDEP_FATAL=1 "$OUT/lockdep" "$OUT/tests/abba" >/dev/null 2>&1
 [ "$rc" -ge 128 ]
 ok $? "LOCKDEP_FATAL=1 aborts at the report"
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -9,19 +9,7 @@ LKVM=${LKVM:-$(dirname "$0")/../lkvm}
 tmp=$(mktemp -d /tmp/lkvm-run-errors.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-fails=0
-
-ok()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # expect STATUS PATTERN DESCRIPTION -- lkvm run ARGS...
 expect()
@@ -73,10 +61,7 @@ if [ -e /dev/kvm ]; then
 	expect nonzero "PVH entry note" "an ELF without PVH note" -- -k /bin/true -m 64
 	expect nonzero "vCPUs per VM" "-c beyond KVM_CAP_MAX_VCPUS" -- -c 100000 -k /bin/true
 else
-	for i in $(seq 1 6); do
-		n=$((n + 1))
-		echo "ok $n # SKIP no /dev/kvm"
-	done
+	skip 6 "no /dev/kvm"
 fi
 
 # No permission on /dev/kvm (root can drop to nobody to see it).
@@ -90,10 +75,7 @@ if [ "$(id -u)" = 0 ] && [ -e /dev/kvm ] && command -v setpriv >/dev/null &&
 	! grep -qE "booting (a|an) " "$tmp/err"
 	ok $? "/dev/kvm not writable: nothing was booted"
 else
-	for i in 1 2 3; do
-		n=$((n + 1))
-		echo "ok $n # SKIP needs root, setpriv and a root-only /dev/kvm"
-	done
+	skip 3 "needs root, setpriv and a root-only /dev/kvm"
 fi
 
 "$LKVM" run --help >"$tmp/out" 2>&1
@@ -102,4 +84,4 @@ grep -q "Kernel options:" "$tmp/out" && grep -q -- "--initrd" "$tmp/out" &&
 	grep -q "Basic options:" "$tmp/out"
 ok $? "run --help: shows the option groups"
 
-[ "$fails" = 0 ]
+tap_done planned

@@ -21,17 +21,7 @@ tmp=$(mktemp -d /tmp/lkvm-disk-errors.XXXXXX)
 pids=
 trap 'kill $pids 2>/dev/null; rm -rf "$tmp"' EXIT
 
-n=0
-ok()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		return 1
-	fi
-}
+. "$here/tap.sh"
 
 # refused PATTERN DESCRIPTION -- lkvm run ARGS...
 refused()
@@ -67,4 +57,4 @@ refused 'in use by another lkvm' "an image locked elsewhere" -- -d "$tmp/disk.im
 refused 'in use by another lkvm' "read-only use of a locked image" \
 	-- -d "$tmp/disk.img,ro"
 
-echo "1..$n"
+tap_done
