@@ -26,6 +26,7 @@
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/setup.h"
+#include "kvm/virtio-9p.h"
 
 #define DEFAULT_RAM_MIB		256
 #define MIN_RAM_SIZE		(32ULL << 20)
@@ -80,45 +81,10 @@ static int opt_transport(const struct option *opt, const char *arg, int unset)
 	return 0;
 }
 
-/* Splits "NAME,flag,flag" in place; returns the flags part or NULL. */
-static char *split_flags(char *s)
-{
-	char *comma = strchr(s, ',');
-
-	if (!comma)
-		return NULL;
-	*comma = '\0';
-	return comma + 1;
-}
-
 /* -d IMAGE[,ro][,direct]: the disk code owns the syntax. */
 static int opt_disk(const struct option *opt, const char *arg, int unset)
 {
 	return disk_image__parse_option(opt->value, arg);
-}
-
-/* --9p DIR,TAG[,ro] */
-static int opt_9p(const struct option *opt, const char *arg, int unset)
-{
-	struct kvm_config *cfg = opt->value;
-	struct p9_share_params *share;
-	char *s, *tag, *flags;
-
-	if (cfg->nr_9p_shares >= LKVM_MAX_9P_SHARES)
-		return error("--9p: at most %d shares", LKVM_MAX_9P_SHARES);
-	share = &cfg->shares[cfg->nr_9p_shares];
-	s = xstrdup(arg);
-	tag = split_flags(s);
-	if (!*s || !tag || !*tag)
-		return error("--9p '%s': expected DIR,TAG[,ro]", arg);
-	flags = split_flags(tag);
-	if (flags && strcmp(flags, "ro"))
-		return error("--9p %s: unknown flag '%s' (ro)", arg, flags);
-	share->host_dir = s;
-	share->tag = tag;
-	share->readonly = flags != NULL;
-	cfg->nr_9p_shares++;
-	return 0;
 }
 
 /*
@@ -276,7 +242,8 @@ int cmd_run(int argc, const char **argv)
 		OPT_CALLBACK('d', "disk", cfg, "image[,ro][,direct]",
 			     "a virtio-blk disk (repeatable)", opt_disk),
 		OPT_CALLBACK(0, "9p", cfg, "dir,tag[,ro]",
-			     "share a host directory over virtio-9p (repeatable)", opt_9p),
+			     "share a host directory over virtio-9p (repeatable)",
+			     virtio_9p__opt_parser),
 		OPT_BOOLEAN(0, "rng", &cfg->virtio_rng, "a virtio-rng device"),
 		OPT_BOOLEAN(0, "pvpanic", &pvpanic,
 			    "a guest panic ends lkvm with status 2 (default; --no-pvpanic)"),
