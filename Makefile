@@ -21,7 +21,7 @@ help:
 	@echo '  check         - build and run every test (unit, host-side and lab boots)'
 	@echo '  check-unit    - run the tests that need no guest kernel'
 	@echo '  check-lab     - run the tests that boot real kernels (nested lab if needed)'
-	@echo '  bench         - run the benchmarks (lkvm against QEMU, ratios)'
+	@echo '  bench         - run the benchmarks: boot, virtio-blk, 9p (lkvm against QEMU)'
 	@echo '  bench-boot    - boot-to-init time, lkvm against QEMU microvm (BENCH_RUNS=5)'
 	@echo '  install       - install lkvm (PREFIX=/usr/local, DESTDIR=)'
 	@echo '  kvmconfig     - make a kernel tree boot under lkvm (KSRC=tree, TINY=1)'
