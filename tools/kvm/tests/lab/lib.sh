@@ -48,7 +48,7 @@ LAB_QEMU=${LAB_QEMU:-qemu-system-x86_64}
 LAB_CMDLINE_DEFAULT="console=ttyS0 quiet panic=-1"
 LAB_L1_MODULES="irqbypass ccp kvm kvm_amd virtio_pci virtio_blk"
 LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
-	virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4"
+	virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4 pvpanic_pci"
 
 lab_cases=()
 lab_ntests=0
