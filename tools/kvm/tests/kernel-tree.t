@@ -8,7 +8,7 @@
 
 # Build as a user would in that tree, not with the outer make's O=, V= etc.
 # (make exports its command-line variables to the environment).
-unset MAKEFLAGS MAKELEVEL MAKEOVERRIDES MFLAGS O V LOCKDEP
+unset MAKEFLAGS MAKELEVEL MAKEOVERRIDES MFLAGS O V LOCKDEP LKVM_FEATURES_SHOWN
 
 src_tar=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
 if [ -z "$src_tar" ]; then
