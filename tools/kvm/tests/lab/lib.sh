@@ -22,6 +22,8 @@
 #                       (default "console=ttyS0 quiet panic=-1")
 #   --env VAR=VALUE     a variable the guest script sees (repeatable)
 #   --guest-file SRC:PATH  put SRC at PATH in the guest's initramfs
+#   --guest-prog SRC:PATH  the same for a host program, with the shared
+#                       libraries it needs
 #   --file SRC[:NAME]   copy SRC into the case's directory, the VMM's working
 #                       directory, whose content comes back to the host
 #   --pre TEXT          sh run (in L1) before the VMM, in that directory
@@ -113,6 +115,8 @@ lab_case()
 		--cmdline)	cmdline=$2 ;;
 		--env)		env+="export ${2%%=*}=$(lab_sq "${2#*=}")"$'\n' ;;
 		--guest-file)	install -D "${2%%:*}" "$dir/overlay/${2#*:}" ||
+					lab_die "cannot copy ${2%%:*}" ;;
+		--guest-prog)	lab_copy_prog "${2%%:*}" "$dir/overlay" "${2#*:}" ||
 					lab_die "cannot copy ${2%%:*}" ;;
 		--file)		f=${2%%:*}
 				cp "$f" "$dir/files/$([ "$f" = "$2" ] && basename "$f" || echo "${2#*:}")" ||

@@ -1,51 +1,28 @@
-#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# /init of the lab's L2 guest for virtio.t: exercises the virtio devices
-# with Linux's drivers and prints "@@ ok"/"@@ not ok" lines.  The test
-# set comes from lkvmtest= on the kernel command line.
+# Guest test of virtio.t: the virtio devices seen through Linux's drivers.
+# T (from the case's --env) names the case: pci, legacy, mmio or debian.
+# vda is a read-only image whose SHA-256 is /data.sha256, vdb a scratch
+# disk, vdc (pci only) an empty disk for a file system.
 
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-
-# Debian's kernel: the drivers are modules, loaded in dependency order.
-if [ -f /modules.order ]; then
-	for m in $(cat /modules.order); do
-		insmod /modules/$m.ko || echo "@@ not ok insmod $m"
-	done
-	sleep 1
-fi
-
-t=$(sed -n 's/.*lkvmtest=\([a-z]*\).*/\1/p' /proc/cmdline)
-
-# bench-blk.sh: throughput and IOPS of vda, nothing else.
-if [ "$t" = bench ]; then
-	for m in seqread seqwrite; do
-		echo "@@ bench result $(blkbench /dev/vda $m 1048576 1 5)"
-	done
-	for m in randread randwrite; do
-		echo "@@ bench result $(blkbench /dev/vda $m 4096 4 5)"
-	done
-	reboot -f
-fi
-
+# check DESC CMD...: like t_run, with the first lines of CMD's output as
+# diagnostics when it fails.
 check()
 {
-	d=$1
+	local desc=$1
+
 	shift
-	if "$@" > /tmp/check.out 2>&1; then
-		echo "@@ ok $t: $d"
+	if "$@" >/tmp/check.out 2>&1; then
+		t_ok 0 "$desc"
 	else
-		echo "@@ not ok $t: $d"
-		head -5 /tmp/check.out | sed 's/^/# /'
+		t_ok 1 "$desc"
+		head -5 /tmp/check.out | while read -r l; do t_diag "$l"; done
 	fi
 }
 
 sum()
 {
-	sha256sum < "$1" | cut -d' ' -f1
+	sha256sum <"$1" | cut -d' ' -f1
 }
 
 # The first feature bit past 31 is VERSION_1.
@@ -54,13 +31,20 @@ version_1()
 	[ "$(cut -c33 /sys/block/vda/device/features)" = "$1" ]
 }
 
+# Modules (Debian's kernel) may still be probing their devices.
+i=0
+while [ ! -b /dev/vdb ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+
 check "vda reads match the host's image" \
 	test "$(sum /dev/vda)" = "$(cat /data.sha256)"
 check "vda is read-only" test "$(cat /sys/block/vda/ro)" = 1
 check "writes to vda are refused" \
 	sh -c '! dd if=/dev/zero of=/dev/vda bs=4096 count=1 conv=fsync'
 check "write to vdb" dd if=/pattern of=/dev/vdb bs=65536 conv=fsync
-echo 3 > /proc/sys/vm/drop_caches
+echo 3 >/proc/sys/vm/drop_caches
 check "vdb reads back what was written" \
 	sh -c 'head -c 1048576 /dev/vdb | cmp - /pattern'
 check "vdb has its serial" grep -q lkvm-disk1 /sys/block/vdb/serial
@@ -71,7 +55,7 @@ check "two hwrng reads differ" \
 	test "$(dd if=/dev/hwrng bs=16 count=1 2>/dev/null | od -x)" != \
 	     "$(dd if=/dev/hwrng bs=16 count=1 2>/dev/null | od -x)"
 
-case $t in
+case $T in
 debian)
 	check "modern interface (VERSION_1 negotiated)" version_1 1
 	check "MSI-X vectors in use" grep -q 'MSI.*virtio' /proc/interrupts
@@ -83,6 +67,7 @@ pci)
 		test "$(ls /sys/block/vdb/mq | wc -l)" = 2
 	check "discard on vdb" blkdiscard -o 8388608 -l 8388608 /dev/vdb
 	check "mkfs.ext4 on vdc" mkfs.ext4 -q -F /dev/vdc
+	mkdir -p /mnt
 	check "mount ext4" mount -t ext4 /dev/vdc /mnt
 	mkdir -p /mnt/d
 	check "file workload" sh -c 'for i in $(seq 1 40); do
@@ -92,7 +77,7 @@ pci)
 	mount -t ext4 /dev/vdc /mnt
 	check "files survive a remount" cmp /mnt/big /pattern
 	check "sizes survive a remount" \
-		test "$(wc -c < /mnt/d/f40)" = $((40 * 4096))
+		test "$(wc -c </mnt/d/f40)" = $((40 * 4096))
 	umount /mnt
 	;;
 legacy)
@@ -106,7 +91,4 @@ mmio)
 	check "console is hvc0" grep -q hvc0 /sys/class/tty/console/active
 	;;
 esac
-
 sync
-echo "@@ guest $t done"
-reboot -f
