@@ -34,10 +34,13 @@ cleanup()
 }
 trap cleanup EXIT
 
-# The server and the guest's xattr tool.
+# The server and the guest's xattr tool.  The server links lkvm's own
+# objects, so it needs the libraries lkvm was linked with (liblockdep too,
+# under LOCKDEP=1): the Makefile passes them as LKVM_LDLIBS.
 cc -O2 -D_GNU_SOURCE -I"$srcdir/include" -I"$srcdir/../include" \
 	-o "$work/tcp-server" "$here/9p/tcp-server.c" \
-	"$out/libkvm.a" "$out/libtools/libtools.a" -lpthread || skip "cannot build the server"
+	"$out/libkvm.a" "$out/libtools/libtools.a" ${LKVM_LDLIBS:--lpthread} ||
+	skip "cannot build the server"
 cc -static -O2 -o "$work/9p-tool" "$here/9p/tool.c" || skip "no static libc"
 
 # The shares: rw, ro, and an "outside" next to them that must stay clean.
