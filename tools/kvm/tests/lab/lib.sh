@@ -48,6 +48,9 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LKVM=${LKVM:-$LAB_TREE/tools/kvm/lkvm}
 LAB_QEMU=${LAB_QEMU:-qemu-system-x86_64}
 LAB_CMDLINE_DEFAULT="console=ttyS0 quiet panic=-1"
+# L1's console shows warnings (a soft lockup's backtrace, on every CPU)
+# but not the boot chatter.
+LAB_L1_APPEND=${LAB_L1_APPEND-quiet loglevel=5 softlockup_all_cpu_backtrace=1}
 LAB_L1_MODULES="irqbypass ccp kvm kvm_amd virtio_pci virtio_blk"
 LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
 	virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4 pvpanic_pci"
@@ -299,39 +302,142 @@ lab_build_l1()
 	if [[ "$lab_need" == *" qemu "* ]]; then
 		lab_copy_prog "$(command -v "$LAB_QEMU")" "$l1" lab/bin/qemu-system-x86_64
 		mkdir -p "$l1/lab/share/qemu"
+		# microvm's qboot, and SeaBIOS for -M pc (benchmarks over PCI)
 		cp -L /usr/share/qemu/bios-microvm.bin /usr/share/qemu/linuxboot_dma.bin \
+			/usr/share/qemu/kvmvapic.bin /usr/share/seabios/bios-256k.bin \
 			"$l1/lab/share/qemu/"
 	fi
 	lab_cpio "$l1" "$lab_work/l1.cpio"
 }
 
+# Every case's limit, plus one retry of the longest after a hang (see
+# driver.sh): the bound of one L1 boot, should the watch below miss.
 lab_l1_timeout()
 {
-	local t=60 c
+	local t=60 c ct max=0
 
 	for c in "$lab_root"/cases/*/case.env; do
-		t=$((t + 5 + $(. "$c"; echo "$TIMEOUT")))
+		ct=$(. "$c"; echo "$TIMEOUT")
+		t=$((t + 5 + ct))
+		[ "$ct" -le "$max" ] || max=$ct
 	done
-	echo $t
+	echo $((t + 2 * max + 60))
 }
 
+# lab_watch_l1 PID LOG TOTAL: waits for the L1 QEMU PID, for at most TOTAL
+# seconds.  Returns its exit status; kills it and returns 137 at TOTAL, and
+# 200 when L1 stops talking: no heartbeat for LAB_L1_SILENCE seconds, or no
+# progress for longer than its current step may take.  The driver prints
+# "lab: case NAME: start" and "lab: case NAME: exit ..." on L1's console.  Under nested TCG, L1's own kernel has been seen to freeze
+# now and then (a lockup with every CPU busy): its cases are not to blame
+# and run again in a new L1 (lab_run_l1).
+lab_watch_l1()
+{
+	local pid=$1 log=$2 total=$3 line last="" since=$SECONDS name
+	local start=$SECONDS grace=${LAB_HANG_GRACE:-30} margin=${LAB_FREEZE_MARGIN:-120}
+	local limit=$((2 * margin + 60)) size=0 grew=$SECONDS
+	local silence=${LAB_L1_SILENCE:-60}
+
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		# L1 prints a heartbeat every 10 s once its driver runs.
+		if [ "$(stat -c %s "$log")" != "$size" ]; then
+			size=$(stat -c %s "$log")
+			grew=$SECONDS
+		fi
+		if [ -n "$last" ] && [ $((SECONDS - grew)) -gt "$silence" ]; then
+			echo "lab: L1 silent for ${silence}s: frozen, killed" >>"$log"
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 200
+		fi
+		line=$(tr -d '\r' <"$log" | grep -a '^lab: case ' | tail -n 1)
+		if [ "$line" != "$last" ]; then
+			last=$line
+			since=$SECONDS
+			name=${line#lab: case }
+			name=${name%%: *}
+			# A case's own limit, its VMM's grace to die and a retry
+			# (driver.sh), its pre/post scripts; or between cases.
+			case "$line" in
+			*": start")
+				limit=$(. "$lab_root/cases/$name/case.env"; echo "$TIMEOUT")
+				limit=$((2 * (limit + grace) + margin)) ;;
+			*)	limit=$((2 * margin + 60)) ;;
+			esac
+		fi
+		if [ $((SECONDS - start)) -gt "$total" ]; then
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 137
+		fi
+		if [ $((SECONDS - since)) -gt "$limit" ]; then
+			echo "lab: L1 said nothing for ${limit}s: frozen, killed" >>"$log"
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 200
+		fi
+	done
+	wait "$pid"
+}
+
+# lab_boot_l1 LOG: one L1 boot over the cases in $lab_root/cases; their
+# results land in $lab_work/out.  Returns 200 if L1 froze.
 lab_boot_l1()
 {
-	local img=$lab_work/results.img log=$lab_work/l1.log rc
+	local img=$lab_work/results.img log=$1 rc=0 blocks qemu
 
+	lab_build_l1 "$lab_work/l1"
+	rm -f "$img"
 	truncate -s 2G "$img"
-	timeout -s KILL "$(lab_l1_timeout)" "$LAB_QEMU" \
-		-accel tcg,thread=multi -cpu EPYC,+svm,+npt -m 4096 -smp 2 \
+	"$LAB_QEMU" -accel tcg,thread=multi -cpu EPYC,+svm,+npt -m 4096 -smp "${LAB_L1_CPUS:-2}" \
 		-nodefaults -no-user-config -nographic -serial stdio -no-reboot \
 		-kernel "$lab_deb_vmlinuz" -initrd "$lab_work/l1.cpio" \
-		-append "console=ttyS0 panic=-1 ${LAB_L1_APPEND-quiet}" \
-		-drive file="$img",format=raw,if=virtio </dev/null 2>&1 |
-		if [ -n "$LAB_VERBOSE" ]; then tee "$log" >&2; else cat >"$log"; fi
-	rc=${PIPESTATUS[0]}
-	[ "$rc" = 0 ] || echo "lab: L1 QEMU exited with $rc (137: timed out)" >>"$log"
+		-append "console=ttyS0 panic=-1 $LAB_L1_APPEND" \
+		-drive file="$img",format=raw,if=virtio </dev/null >>"$log" 2>&1 &
+	qemu=$!
+	[ -z "$LAB_VERBOSE" ] || tail -n 0 -f "$log" --pid=$qemu >&2 &
+	lab_watch_l1 $qemu "$log" "$(lab_l1_timeout)" || rc=$?
+	[ "$rc" = 0 ] || echo "lab: L1 QEMU ended with $rc (137: timed out, 200: froze)" >>"$log"
 	mkdir -p "$lab_work/out"
-	tar -C "$lab_work/out" -xf "$img" 2>/dev/null
+	read -r _ blocks < <(head -c 512 "$img" | tr -d '\0')
+	[ -z "$blocks" ] ||
+		dd if="$img" bs=512 skip=1 count="$blocks" 2>/dev/null |
+		tar -C "$lab_work/out" -xi 2>/dev/null
 	rm -f "$img"
+	return $rc
+}
+
+# lab_run_l1: boots L1 until every case has run.  After a freeze, the
+# cases that came back are set aside and the rest run in a new L1; the one
+# that was running gets one more chance.
+lab_run_l1()
+{
+	local log=$lab_work/l1.log boot c name frozen
+	local -A tried=()
+
+	mkdir -p "$lab_work/done"
+	for boot in 1 2 3 4; do
+		echo "==== L1 boot $boot" >>"$log"
+		lab_boot_l1 "$log"
+		[ $? = 200 ] || break
+		frozen=$(tr -d '\r' <"$log" | sed -n 's/^lab: case \(.*\): start$/\1/p' | tail -n 1)
+		for c in "$lab_root"/cases/*/; do
+			name=$(basename "$c")
+			[ ! -f "$lab_work/out/$name/rc" ] || mv "$c" "$lab_work/done/"
+		done
+		if [ -n "$frozen" ] && [ -d "$lab_root/cases/$frozen" ]; then
+			# Froze twice: it gets no result; the others go on.
+			[ -z "${tried[$frozen]}" ] || mv "$lab_root/cases/$frozen" "$lab_work/done/"
+			tried[$frozen]=1
+		fi
+		[ -n "$(ls "$lab_root/cases")" ] || break
+	done
+	for name in "${!tried[@]}"; do
+		[ ! -f "$lab_work/out/$name/rc" ] ||
+			echo "L1 froze during its first run (see l1.log)" \
+				>"$lab_work/out/$name/retried"
+	done
 }
 
 # --- reporting ------------------------------------------------------------
@@ -383,6 +489,7 @@ lab_report_case()
 		lab_ok $? "$name: lockdep reported nothing" || failed=1
 	fi
 	[ "$rc" != 137 ] || lab_diag "$name: killed after its timeout"
+	[ ! -f "$d/retried" ] || lab_diag "$name: retried: $(cat "$d/retried")"
 	lab_report_tap "$name: " "$d/console" || failed=1
 	if [ -n "$end" ]; then
 		grep -aq '^@T end' "$d/console"
@@ -411,8 +518,7 @@ lab_run()
 		lab_lockdep=y
 	lab_populate "$lab_root"
 	if [ "$lab_mode" = nested ]; then
-		lab_build_l1 "$lab_work/l1"
-		lab_boot_l1
+		lab_run_l1
 		[ -f "$lab_work/out/lab/version.rc" ]
 		lab_ok $? "lab: L1 booted under QEMU TCG and its results came back" ||
 			lab_show "$lab_work/l1.log"

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The lab harness (tests/lab/lib.sh) when L1 freezes: under nested TCG,
+# L1's kernel now and then locks up with every CPU busy.  The cases that
+# finished must come back, the one that was running must get one more
+# chance in a new L1, and the rest must run there.
+#
+# No guest runs: a stand-in QEMU unpacks the L1 initramfs and runs its lab
+# driver, and a stand-in lkvm freezes that "L1" (stops the driver) the
+# first time it runs the case named 01-freezes.
+
+. "$(dirname "$0")/tap.sh"
+
+src=${LKVM_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+tmp=$(mktemp -d)
+pgids=$tmp/pgids
+cleanup()
+{
+	local g
+
+	# Frozen "L1"s: stopped process groups.
+	[ ! -f "$pgids" ] || while read -r g; do
+		kill -KILL -- "-$g" 2>/dev/null
+	done <"$pgids"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+cat >"$tmp/lkvm" <<'EOF'
+#!/bin/sh
+case=$(basename "$PWD")
+if [ "$1" = run ] && [ "$case" = 01-freezes ] && [ ! -e "$FAKE_STATE/froze" ]; then
+	touch "$FAKE_STATE/froze"
+	kill -STOP "-$FAKE_L1_PGID"
+	exec sleep 600
+fi
+echo "lkvm $*"
+echo "@T end"
+EOF
+
+# QEMU: "boots" the L1 initramfs: its driver writes the results disk.
+cat >"$tmp/qemu" <<'EOF'
+#!/bin/bash
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-initrd) initrd=$2; shift ;;
+	-drive) img=${2#file=}; img=${img%%,*}; shift ;;
+	esac
+	shift
+done
+boot=$(($(cat "$FAKE_STATE/boots" 2>/dev/null || echo 0) + 1))
+echo $boot >"$FAKE_STATE/boots"
+root=$FAKE_STATE/l1-$boot
+mkdir -p "$root/tmp" && (cd "$root" && cpio -id --quiet <"$initrd") || exit 1
+echo "fake L1 boot $boot"
+RESULTS_DEV=$img setsid sh -c 'echo $$ >>"$FAKE_STATE/pgids"; export FAKE_L1_PGID=$$
+	exec sh "$1/lab/driver.sh" "$1/lab" "$1/out"' sh "$root" &
+wait
+EOF
+chmod +x "$tmp/lkvm" "$tmp/qemu"
+mkdir -p "$tmp/k" "$tmp/deb/lib/modules/0"
+touch "$tmp/k/bzImage" "$tmp/k/vmlinux" "$tmp/deb/vmlinuz"
+
+(
+	export LKVM_LAB=nested LKVM=$tmp/lkvm LAB_QEMU=$tmp/qemu
+	export FAKE_STATE=$tmp HANG_GRACE=1 LAB_HANG_GRACE=1 LAB_FREEZE_MARGIN=3
+	export LAB_L1_MODULES="" LAB_KEEP=1 TMPDIR=$tmp
+	. "$src/tests/lab/lib.sh"
+	# No kernels to build or unpack.
+	lab_kernel_tiny() { echo "$tmp/k"; }
+	lab_kernel_debian() { echo "$tmp/deb"; }
+	for c in 00-before 01-freezes 02-after; do
+		lab_case "${c#*-}" --guest-sh : --timeout 1
+	done
+	lab_run
+	echo "$lab_work" >"$tmp/work"
+) >"$tmp/tap" 2>"$tmp/log"
+ok $? "the lab run finished" || cat "$tmp/log" >&2
+work=$(cat "$tmp/work" 2>/dev/null)
+out=$work/out
+[ "$(cat "$tmp/boots" 2>/dev/null)" = 2 ]
+ok $? "L1 was booted again after the freeze, once"
+grep -q "frozen, killed" "$work/l1.log" 2>/dev/null
+ok $? "the L1 log says L1 froze and was killed"
+for c in 00-before 01-freezes 02-after; do
+	[ "$(cat "$out/$c/rc" 2>/dev/null)" = 0 ]
+	ok $? "$c: its result came back"
+done
+grep -q "froze" "$out/01-freezes/retried" 2>/dev/null
+ok $? "01-freezes: marked as retried after the freeze"
+[ ! -e "$out/00-before/retried" ] && [ ! -e "$out/02-after/retried" ]
+ok $? "the other cases were not retried"
+[ -d "$tmp/l1-2/lab/cases/01-freezes" ] && [ -d "$tmp/l1-2/lab/cases/02-after" ] &&
+	[ ! -d "$tmp/l1-2/lab/cases/00-before" ]
+ok $? "the second L1 ran only the cases without a result"
+grep -q "^# freezes: retried: L1 froze" "$tmp/tap" &&
+	! grep -q "^not ok" "$tmp/tap"
+ok $? "the lab's TAP passes and reports the retry" || cat "$tmp/tap" >&2
+
+tap_done
