@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The lab harness (tests/lab/lib.sh) when L1 freezes: under nested TCG,
-# L1's kernel now and then locks up with every CPU busy.  The cases that
-# finished must come back, the one that was running must get one more
-# chance in a new L1, and the rest must run there.
+# The lab harness (tests/lab/lib.sh) when L1 freezes or crashes: under
+# nested TCG, L1's kernel now and then locks up with every CPU busy.  The
+# cases that finished must come back, the one that was running must get
+# one more chance in a new L1, and the rest must run there.
 #
 # No guest runs: a stand-in QEMU unpacks the L1 initramfs and runs its lab
 # driver, and a stand-in lkvm freezes that "L1" (stops the driver) the
-# first time it runs the case named 01-freezes.
+# first time it runs the case named 01-freezes, and kills it the first
+# time it runs 03-crashes.
 
 . "$(dirname "$0")/tap.sh"
 
@@ -34,6 +35,10 @@ if [ "$1" = run ] && [ "$case" = 01-freezes ] && [ ! -e "$FAKE_STATE/froze" ]; t
 	touch "$FAKE_STATE/froze"
 	kill -STOP "-$FAKE_L1_PGID"
 	exec sleep 600
+fi
+if [ "$1" = run ] && [ "$case" = 03-crashes ] && [ ! -e "$FAKE_STATE/crashed" ]; then
+	touch "$FAKE_STATE/crashed"
+	kill -KILL "-$FAKE_L1_PGID"
 fi
 echo "lkvm $*"
 echo "@T end"
@@ -70,7 +75,7 @@ touch "$tmp/k/bzImage" "$tmp/k/vmlinux" "$tmp/deb/vmlinuz"
 	# No kernels to build or unpack.
 	lab_kernel_tiny() { echo "$tmp/k"; }
 	lab_kernel_debian() { echo "$tmp/deb"; }
-	for c in 00-before 01-freezes 02-after; do
+	for c in 00-before 01-freezes 02-after 03-crashes 04-last; do
 		lab_case "${c#*-}" --guest-sh : --timeout 1
 	done
 	lab_run
@@ -79,23 +84,28 @@ touch "$tmp/k/bzImage" "$tmp/k/vmlinux" "$tmp/deb/vmlinuz"
 ok $? "the lab run finished" || cat "$tmp/log" >&2
 work=$(cat "$tmp/work" 2>/dev/null)
 out=$work/out
-[ "$(cat "$tmp/boots" 2>/dev/null)" = 2 ]
-ok $? "L1 was booted again after the freeze, once"
+[ "$(cat "$tmp/boots" 2>/dev/null)" = 3 ]
+ok $? "L1 was booted again after the freeze and after the crash"
 grep -q "frozen, killed" "$work/l1.log" 2>/dev/null
 ok $? "the L1 log says L1 froze and was killed"
-for c in 00-before 01-freezes 02-after; do
+grep -q "ended before its driver did: crashed" "$work/l1.log" 2>/dev/null
+ok $? "the L1 log says L1 crashed"
+for c in 00-before 01-freezes 02-after 03-crashes 04-last; do
 	[ "$(cat "$out/$c/rc" 2>/dev/null)" = 0 ]
 	ok $? "$c: its result came back"
 done
-grep -q "froze" "$out/01-freezes/retried" 2>/dev/null
-ok $? "01-freezes: marked as retried after the freeze"
-[ ! -e "$out/00-before/retried" ] && [ ! -e "$out/02-after/retried" ]
+grep -q "froze" "$out/01-freezes/retried" 2>/dev/null &&
+	grep -q "crashed" "$out/03-crashes/retried" 2>/dev/null
+ok $? "01-freezes and 03-crashes: marked as retried"
+[ ! -e "$out/00-before/retried" ] && [ ! -e "$out/02-after/retried" ] &&
+	[ ! -e "$out/04-last/retried" ]
 ok $? "the other cases were not retried"
-[ -d "$tmp/l1-2/lab/cases/01-freezes" ] && [ -d "$tmp/l1-2/lab/cases/02-after" ] &&
-	[ ! -d "$tmp/l1-2/lab/cases/00-before" ]
-ok $? "the second L1 ran only the cases without a result"
+[ -d "$tmp/l1-2/lab/cases/01-freezes" ] && [ -d "$tmp/l1-2/lab/cases/04-last" ] &&
+	[ ! -d "$tmp/l1-2/lab/cases/00-before" ] &&
+	[ "$(ls "$tmp/l1-3/lab/cases")" = "$(printf '03-crashes\n04-last')" ]
+ok $? "each new L1 ran only the cases without a result"
 grep -q "^# freezes: retried: L1 froze" "$tmp/tap" &&
 	! grep -q "^not ok" "$tmp/tap"
-ok $? "the lab's TAP passes and reports the retry" || cat "$tmp/tap" >&2
+ok $? "the lab's TAP passes and reports the retries" || cat "$tmp/tap" >&2
 
 tap_done

@@ -165,3 +165,4 @@ for c in "$root"/cases/*/; do
 	fi
 	save_results "$name"
 done
+echo "lab: driver done"

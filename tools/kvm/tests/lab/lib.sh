@@ -387,10 +387,12 @@ lab_watch_l1()
 }
 
 # lab_boot_l1 LOG: one L1 boot over the cases in $lab_root/cases; their
-# results land in $lab_work/out.  Returns 200 if L1 froze.
+# results land in $lab_work/out.  Returns 200 if L1 froze, 201 if it
+# ended before its driver did (a crash of L1's kernel ends QEMU too).
 lab_boot_l1()
 {
 	local img=$lab_work/results.img log=$1 rc=0 blocks qemu
+	local from=$(($(stat -c %s "$log") + 1))
 
 	lab_build_l1 "$lab_work/l1"
 	rm -f "$img"
@@ -403,7 +405,12 @@ lab_boot_l1()
 	qemu=$!
 	[ -z "$LAB_VERBOSE" ] || tail -n 0 -f "$log" --pid=$qemu >&2 &
 	lab_watch_l1 $qemu "$log" "$(lab_l1_timeout)" || rc=$?
-	[ "$rc" = 0 ] || echo "lab: L1 QEMU ended with $rc (137: timed out, 200: froze)" >>"$log"
+	if [ "$rc" = 0 ] && ! tail -c +"$from" "$log" | grep -aq '^lab: driver done'; then
+		echo "lab: L1 ended before its driver did: crashed" >>"$log"
+		rc=201
+	fi
+	[ "$rc" = 0 ] ||
+		echo "lab: L1 QEMU ended with $rc (137: timed out, 200: froze, 201: crashed)" >>"$log"
 	mkdir -p "$lab_work/out"
 	read -r _ blocks < <(head -c 512 "$img" | tr -d '\0')
 	[ -z "$blocks" ] ||
@@ -413,9 +420,9 @@ lab_boot_l1()
 	return $rc
 }
 
-# lab_run_l1: boots L1 until every case has run.  After a freeze, the
-# cases that came back are set aside and the rest run in a new L1; the one
-# that was running gets one more chance.
+# lab_run_l1: boots L1 until every case has run.  After a freeze or a
+# crash, the cases that came back are set aside and the rest run in a new
+# L1; the one that was running gets one more chance.
 lab_run_l1()
 {
 	local log=$lab_work/l1.log boot c name frozen
@@ -425,7 +432,10 @@ lab_run_l1()
 	for boot in 1 2 3 4; do
 		echo "==== L1 boot $boot" >>"$log"
 		lab_boot_l1 "$log"
-		[ $? = 200 ] || break
+		case $? in
+		200|201) ;;
+		*)	break ;;
+		esac
 		frozen=$(tr -d '\r' <"$log" | sed -n 's/^lab: case \(.*\): start$/\1/p' | tail -n 1)
 		for c in "$lab_root"/cases/*/; do
 			name=$(basename "$c")
@@ -440,7 +450,7 @@ lab_run_l1()
 	done
 	for name in "${!tried[@]}"; do
 		[ ! -f "$lab_work/out/$name/rc" ] ||
-			echo "L1 froze during its first run (see l1.log)" \
+			echo "L1 froze or crashed during its first run (see l1.log)" \
 				>"$lab_work/out/$name/retried"
 	done
 }
