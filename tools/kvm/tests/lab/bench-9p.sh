@@ -3,12 +3,15 @@
 #
 # Benchmark (not a timed test): untar + find + rm of a tree of a few
 # thousand files over virtio-9p, lkvm's server against QEMU's -virtfs
-# backend, both in the same lab run (the same L1, kernel and guest).
-# Prints TAP for the runs, then both times and the ratio.
+# backend, both in the same lab run (the same L1, kernel and guest), over
+# virtio-mmio and virtio-pci.  Prints TAP for the runs, then the times
+# and the ratios.
 #
 #   bench-9p.sh [NFILES]   (make bench-9p; default 1000 files: under the
 #                          nested TCG lab each 9p operation costs ~10 ms)
 
+# Two L1 CPUs, for the VMMs' threads (lib.sh).
+LAB_L1_CPUS=${LAB_L1_CPUS:-2}
 . "$(dirname "$0")/lib.sh"
 
 nfiles=${1:-${BENCH_9P_FILES:-1000}}
@@ -33,21 +36,31 @@ bench_check()
 	echo "$(basename "$d") $line" >>"$result"
 }
 
-for vmm in lkvm qemu; do
-	if [ $vmm = lkvm ]; then
-		opts="-m 256 --9p share,bench"
-	else
-		opts="-m 256 -fsdev local,id=fs0,path=share,security_model=passthrough -device virtio-9p-device,fsdev=fs0,mount_tag=bench"
-	fi
-	lab_case "bench-9p-$vmm" --vmm $vmm --guest 9p/guest-bench.sh \
-		--file "$tmp/tree.tar" --pre "mkdir -p share && mv tree.tar share/" \
-		--opts "$opts" --timeout 1200 --check bench_check
+# Both transports: virtio-mmio (QEMU -M microvm) and modern virtio-pci
+# (QEMU -M pc).
+fsdev="-fsdev local,id=fs0,path=share,security_model=passthrough"
+for t in mmio pci; do
+	for vmm in lkvm qemu; do
+		case $vmm-$t in
+		lkvm-*)	opts="-m 256 --9p share,bench --virtio-transport $t" ;;
+		qemu-mmio)
+			opts="-m 256 $fsdev -device virtio-9p-device,fsdev=fs0,mount_tag=bench" ;;
+		qemu-pci)
+			opts="-M pc -m 256 $fsdev -device virtio-9p-pci,fsdev=fs0,mount_tag=bench,disable-legacy=on" ;;
+		esac
+		lab_case "bench-9p-$t-$vmm" --vmm $vmm --guest 9p/guest-bench.sh \
+			--file "$tmp/tree.tar" --pre "mkdir -p share && mv tree.tar share/" \
+			--opts "$opts" --timeout 1200 --check bench_check
+	done
 done
 
 lab_run
 if [ -f "$result" ]; then
 	awk '{ t = $5 - $4; name = $1; sub(/^[0-9]*-bench-9p-/, "", name);
-	       time[name] = t; printf "# %-5s %8.2f s for %d entries (untar + find + rm)\n", name, t, $6 }
-	     END { if (time["lkvm"] > 0 && time["qemu"] > 0)
-			printf "# ratio lkvm/qemu: %.2f (below 1: lkvm is faster)\n", time["lkvm"] / time["qemu"] }' "$result"
+	       split(name, p, "-"); time[p[1], p[2]] = t; seen[p[1]] = 1
+	       printf "# %-10s %8.2f s for %d entries (untar + find + rm)\n", name, t, $6 }
+	     END { for (tr in seen)
+			if (time[tr, "lkvm"] > 0 && time[tr, "qemu"] > 0)
+				printf "# %-4s ratio lkvm/qemu: %.2f (below 1: lkvm is faster)\n",
+				       tr, time[tr, "lkvm"] / time[tr, "qemu"] }' "$result"
 fi
