@@ -8,7 +8,8 @@
 # and the ratios.
 #
 #   bench-9p.sh [NFILES]   (make bench-9p; default 1000 files: under the
-#                          nested TCG lab each 9p operation costs ~10 ms)
+#                          nested TCG lab each 9p operation costs ~10 ms;
+#                          BENCH_9P_TRANSPORTS="mmio pci" by default)
 
 # Two L1 CPUs, for the VMMs' threads (lib.sh).
 LAB_L1_CPUS=${LAB_L1_CPUS:-2}
@@ -39,7 +40,7 @@ bench_check()
 # Both transports: virtio-mmio (QEMU -M microvm) and modern virtio-pci
 # (QEMU -M pc).
 fsdev="-fsdev local,id=fs0,path=share,security_model=passthrough"
-for t in mmio pci; do
+for t in ${BENCH_9P_TRANSPORTS:-mmio pci}; do
 	for vmm in lkvm qemu; do
 		case $vmm-$t in
 		lkvm-*)	opts="-m 256 --9p share,bench --virtio-transport $t" ;;
