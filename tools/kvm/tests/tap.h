@@ -12,6 +12,8 @@
  *	return exit_status();
  *
  * Each test program is one translation unit, so the state is static.
+ * A failed test is named on stderr as well, followed by its diagnostics,
+ * so that prove's summary in a CI log says what went wrong.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -23,6 +25,8 @@
 static int tap_planned = -1;
 static int tap_run;
 static int tap_failed;
+/* After a failed test, diagnostics go to stderr, which prove shows. */
+static bool tap_diag_stderr;
 
 static inline void plan(int n)
 {
@@ -41,12 +45,14 @@ static inline void diag(const char *fmt, ...)
 {
 	va_list ap;
 
+	FILE *f = tap_diag_stderr ? stderr : stdout;
+
 	va_start(ap, fmt);
-	fputs("# ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
+	fputs("# ", f);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
 	va_end(ap);
-	fflush(stdout);
+	fflush(f);
 }
 
 static inline bool __attribute__((format(printf, 2, 3)))
@@ -63,6 +69,14 @@ ok(bool cond, const char *fmt, ...)
 	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
+	tap_diag_stderr = !cond;
+	if (!cond) {
+		fprintf(stderr, "#   Failed test %d - ", tap_run);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
 	return cond;
 }
 

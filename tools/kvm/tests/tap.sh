@@ -4,8 +4,9 @@
 # is for the C ones.  The tests are numbered as they run:
 #
 #   ok STATUS DESC      "ok N - DESC" when STATUS is 0, "not ok N - DESC"
-#                       otherwise; fails with it, so that a test can add
-#                       diagnostics with "ok $? DESC || ..."
+#                       otherwise (named on stderr too, which prove shows);
+#                       fails with it, so that a test can add diagnostics
+#                       with "ok $? DESC || ..."
 #   skip COUNT REASON   COUNT tests passed as "ok N # SKIP REASON"
 #   tap_done            prints the plan "1..N" (unless the test printed
 #                       its own) and exits 1 when any test failed, else 0
@@ -21,6 +22,7 @@ ok()
 		return 0
 	fi
 	echo "not ok $tap_n - $2"
+	echo "#   Failed test $tap_n - $2" >&2
 	tap_failed=$((tap_failed + 1))
 	return 1
 }
