@@ -256,6 +256,15 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGLKVM_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	/*
+	 * Kicks reach this thread from here.  With the fence in
+	 * kvm_cpu__kick_all(), either the loop sees an exit request made
+	 * while we started, or the request's kick finds us: a vCPU that
+	 * starts as the guest ends cannot sleep in KVM_RUN unkicked.
+	 */
+	vcpu->self = pthread_self();
+	__atomic_store_n(&vcpu->kickable, true, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
 	kvm_cpu__arch_reset(vcpu);
 	kvm_cpu__run(vcpu);
@@ -287,11 +296,13 @@ void kvm_cpu__kick_all(struct kvm *kvm)
 
 	if (!kvm->cpus)
 		return;
+	/* Orders the caller's kvm->exiting before the reads of kickable. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (i = 0; i < kvm->nrcpus; i++) {
 		struct kvm_cpu *vcpu = kvm->cpus[i];
 
-		if (vcpu && __atomic_load_n(&vcpu->thread_started, __ATOMIC_ACQUIRE))
-			pthread_kill(vcpu->thread, SIGLKVM_KICK);
+		if (vcpu && __atomic_load_n(&vcpu->kickable, __ATOMIC_ACQUIRE))
+			pthread_kill(vcpu->self, SIGLKVM_KICK);
 	}
 }
 

@@ -22,7 +22,9 @@ struct kvm_cpu {
 	struct kvm_run *kvm_run;
 	size_t kvm_run_size;
 	pthread_t thread;
-	bool thread_started;
+	bool thread_started;		/* by the main thread, for the join */
+	bool kickable;			/* by the vCPU thread: kicks reach it */
+	pthread_t self;			/* the vCPU thread, once kickable */
 	bool is_running;
 	bool dump_requested;		/* show the registers at the next exit */
 	struct kvm_cpu_arch arch;
