@@ -42,16 +42,21 @@ bench_check()
 fsdev="-fsdev local,id=fs0,path=share,security_model=passthrough"
 for t in ${BENCH_9P_TRANSPORTS:-mmio pci}; do
 	for vmm in lkvm qemu; do
+		cmdline=$LAB_CMDLINE_DEFAULT
 		case $vmm-$t in
 		lkvm-*)	opts="-m 256 --9p share,bench --virtio-transport $t" ;;
 		qemu-mmio)
-			opts="-m 256 $fsdev -device virtio-9p-device,fsdev=fs0,mount_tag=bench" ;;
+			# As in bench-blk.sh: devices on the command line, and
+			# no i8042 to reboot through.
+			opts="-M microvm,acpi=off -bios bios-microvm.bin -m 256 $fsdev -device virtio-9p-device,fsdev=fs0,mount_tag=bench"
+			cmdline="$cmdline reboot=t" ;;
 		qemu-pci)
 			opts="-M pc -m 256 $fsdev -device virtio-9p-pci,fsdev=fs0,mount_tag=bench,disable-legacy=on" ;;
 		esac
 		lab_case "bench-9p-$t-$vmm" --vmm $vmm --guest 9p/guest-bench.sh \
 			--file "$tmp/tree.tar" --pre "mkdir -p share && mv tree.tar share/" \
-			--opts "$opts" --timeout 1200 --check bench_check
+			--opts "$opts" --cmdline "$cmdline" --timeout 1200 \
+			--check bench_check
 	done
 done
 
