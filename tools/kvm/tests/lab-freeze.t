@@ -9,7 +9,7 @@
 # No guest runs: a stand-in QEMU unpacks the L1 initramfs and runs its lab
 # driver, and a stand-in lkvm freezes that "L1" (stops the driver) the
 # first time it runs the case named 01-freezes, and kills it the first
-# time it runs 03-crashes.
+# time it runs 03-crashes; the second "L1" dies before its driver starts.
 
 . "$(dirname "$0")/tap.sh"
 
@@ -59,6 +59,8 @@ echo $boot >"$FAKE_STATE/boots"
 root=$FAKE_STATE/l1-$boot
 mkdir -p "$root/tmp" && (cd "$root" && cpio -id --quiet <"$initrd") || exit 1
 echo "fake L1 boot $boot"
+# The second L1 dies before its driver even starts.
+[ $boot != 2 ] || exit 0
 RESULTS_DEV=$img setsid sh -c 'echo $$ >>"$FAKE_STATE/pgids"; export FAKE_L1_PGID=$$
 	exec sh "$1/lab/driver.sh" "$1/lab" "$1/out"' sh "$root" &
 wait
@@ -84,8 +86,8 @@ touch "$tmp/k/bzImage" "$tmp/k/vmlinux" "$tmp/deb/vmlinuz"
 ok $? "the lab run finished" || cat "$tmp/log" >&2
 work=$(cat "$tmp/work" 2>/dev/null)
 out=$work/out
-[ "$(cat "$tmp/boots" 2>/dev/null)" = 3 ]
-ok $? "L1 was booted again after the freeze and after the crash"
+[ "$(cat "$tmp/boots" 2>/dev/null)" = 4 ]
+ok $? "L1 was booted again after the freeze and after each crash"
 grep -q "frozen, killed" "$work/l1.log" 2>/dev/null
 ok $? "the L1 log says L1 froze and was killed"
 grep -q "ended before its driver did: crashed" "$work/l1.log" 2>/dev/null
@@ -100,10 +102,12 @@ ok $? "01-freezes and 03-crashes: marked as retried"
 [ ! -e "$out/00-before/retried" ] && [ ! -e "$out/02-after/retried" ] &&
 	[ ! -e "$out/04-last/retried" ]
 ok $? "the other cases were not retried"
-[ -d "$tmp/l1-2/lab/cases/01-freezes" ] && [ -d "$tmp/l1-2/lab/cases/04-last" ] &&
-	[ ! -d "$tmp/l1-2/lab/cases/00-before" ] &&
-	[ "$(ls "$tmp/l1-3/lab/cases")" = "$(printf '03-crashes\n04-last')" ]
+[ -d "$tmp/l1-3/lab/cases/01-freezes" ] && [ -d "$tmp/l1-3/lab/cases/04-last" ] &&
+	[ ! -d "$tmp/l1-3/lab/cases/00-before" ] &&
+	[ "$(ls "$tmp/l1-4/lab/cases")" = "$(printf '03-crashes\n04-last')" ]
 ok $? "each new L1 ran only the cases without a result"
+[ -f "$out/01-freezes/rc" ]
+ok $? "an L1 that died before any case blamed no case"
 grep -q "^# freezes: retried: L1 froze" "$tmp/tap" &&
 	! grep -q "^not ok" "$tmp/tap"
 ok $? "the lab's TAP passes and reports the retries" || cat "$tmp/tap" >&2

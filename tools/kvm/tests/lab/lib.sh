@@ -341,7 +341,7 @@ lab_watch_l1()
 	local pid=$1 log=$2 total=$3 line last="" since=$SECONDS name
 	local start=$SECONDS grace=${LAB_HANG_GRACE:-30} margin=${LAB_FREEZE_MARGIN:-120}
 	local limit=$((2 * margin + 60)) size=0 grew=$SECONDS
-	local silence=${LAB_L1_SILENCE:-60}
+	local silence=${LAB_L1_SILENCE:-60} from=$(($(stat -c %s "$log") + 1))
 
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
@@ -356,7 +356,8 @@ lab_watch_l1()
 			wait "$pid" 2>/dev/null
 			return 200
 		fi
-		line=$(tr -d '\r' <"$log" | grep -a '^lab: case ' | tail -n 1)
+		# This boot's lines only: the log goes on from earlier boots.
+		line=$(tail -c +"$from" "$log" | tr -d '\r' | grep -a '^lab: case ' | tail -n 1)
 		if [ "$line" != "$last" ]; then
 			last=$line
 			since=$SECONDS
@@ -425,18 +426,21 @@ lab_boot_l1()
 # L1; the one that was running gets one more chance.
 lab_run_l1()
 {
-	local log=$lab_work/l1.log boot c name frozen
+	local log=$lab_work/l1.log boot c name frozen from
 	local -A tried=()
 
 	mkdir -p "$lab_work/done"
 	for boot in 1 2 3 4; do
 		echo "==== L1 boot $boot" >>"$log"
+		from=$(($(stat -c %s "$log") + 1))
 		lab_boot_l1 "$log"
 		case $? in
 		200|201) ;;
 		*)	break ;;
 		esac
-		frozen=$(tr -d '\r' <"$log" | sed -n 's/^lab: case \(.*\): start$/\1/p' | tail -n 1)
+		# The case this boot was running, if any.
+		frozen=$(tail -c +"$from" "$log" | tr -d '\r' |
+			 sed -n 's/^lab: case \(.*\): start$/\1/p' | tail -n 1)
 		for c in "$lab_root"/cases/*/; do
 			name=$(basename "$c")
 			[ ! -f "$lab_work/out/$name/rc" ] || mv "$c" "$lab_work/done/"
