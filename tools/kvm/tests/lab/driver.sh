@@ -159,9 +159,9 @@ for c in "$root"/cases/*/; do
 		# host reports the retry.
 		echo "lab: case $name: the VMM $why; running it again"
 		mv "$out/$name" "$out/$name.first"
+		save_results "$name.first"
 		run_case "$c" "$out/$name"
 		echo "the first run $why (see $name.first)" >"$out/$name/retried"
-		save_results "$name.first"
 	fi
 	save_results "$name"
 done
