@@ -329,32 +329,42 @@ lab_l1_timeout()
 	echo $((t + 2 * max + 60))
 }
 
-# lab_watch_l1 PID LOG TOTAL: waits for the L1 QEMU PID, for at most TOTAL
-# seconds.  Returns its exit status; kills it and returns 137 at TOTAL, and
-# 200 when L1 stops talking: no heartbeat for LAB_L1_SILENCE seconds, or no
-# progress for longer than its current step may take.  The driver prints
-# "lab: case NAME: start" and "lab: case NAME: exit ..." on L1's console.  Under nested TCG, L1's own kernel has been seen to freeze
-# now and then (a lockup with every CPU busy): its cases are not to blame
-# and run again in a new L1 (lab_run_l1).
+# lab_kill_l1 PID LOG RC [WHY]: ends the L1 QEMU PID, saying WHY in LOG.
+lab_kill_l1()
+{
+	[ -z "$4" ] || echo "lab: $4: frozen, killed" >>"$2"
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return "$3"
+}
+
+# lab_watch_l1 PID LOG FROM TOTAL: waits for the L1 QEMU PID, for at most
+# TOTAL seconds; this boot's console starts at byte FROM of LOG.  Returns
+# its exit status; kills it and returns 137 at TOTAL, and 200 when L1
+# stops talking: no heartbeat for LAB_L1_SILENCE seconds, or no progress
+# for longer than its current step may take.  The driver prints "lab: case
+# NAME: start" and "lab: case NAME: exit ..." on L1's console.  Under
+# nested TCG, L1's own kernel has been seen to freeze now and then (a
+# lockup with every CPU busy): its cases are not to blame and run again
+# in a new L1 (lab_run_l1).
 lab_watch_l1()
 {
-	local pid=$1 log=$2 total=$3 line last="" since=$SECONDS name
+	local pid=$1 log=$2 from=$3 total=$4 line last="" since=$SECONDS name
 	local start=$SECONDS grace=${LAB_HANG_GRACE:-30} margin=${LAB_FREEZE_MARGIN:-120}
-	local limit=$((2 * margin + 60)) size=0 grew=$SECONDS
-	local silence=${LAB_L1_SILENCE:-60} from=$(($(stat -c %s "$log") + 1))
+	local limit=$((2 * margin + 60)) size=0 now grew=$SECONDS
+	local silence=${LAB_L1_SILENCE:-60}
 
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
 		# L1 prints a heartbeat every 10 s once its driver runs.
-		if [ "$(stat -c %s "$log")" != "$size" ]; then
-			size=$(stat -c %s "$log")
+		now=$(stat -c %s "$log")
+		if [ "$now" != "$size" ]; then
+			size=$now
 			grew=$SECONDS
 		fi
 		if [ -n "$last" ] && [ $((SECONDS - grew)) -gt "$silence" ]; then
-			echo "lab: L1 silent for ${silence}s: frozen, killed" >>"$log"
-			kill -KILL "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
-			return 200
+			lab_kill_l1 "$pid" "$log" 200 "L1 silent for ${silence}s"
+			return
 		fi
 		# This boot's lines only: the log goes on from earlier boots.
 		line=$(tail -c +"$from" "$log" | tr -d '\r' | grep -a '^lab: case ' | tail -n 1)
@@ -373,27 +383,24 @@ lab_watch_l1()
 			esac
 		fi
 		if [ $((SECONDS - start)) -gt "$total" ]; then
-			kill -KILL "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
-			return 137
+			lab_kill_l1 "$pid" "$log" 137
+			return
 		fi
 		if [ $((SECONDS - since)) -gt "$limit" ]; then
-			echo "lab: L1 said nothing for ${limit}s: frozen, killed" >>"$log"
-			kill -KILL "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
-			return 200
+			lab_kill_l1 "$pid" "$log" 200 "L1 said nothing for ${limit}s"
+			return
 		fi
 	done
 	wait "$pid"
 }
 
-# lab_boot_l1 LOG: one L1 boot over the cases in $lab_root/cases; their
-# results land in $lab_work/out.  Returns 200 if L1 froze, 201 if it
-# ended before its driver did (a crash of L1's kernel ends QEMU too).
+# lab_boot_l1 LOG FROM: one L1 boot over the cases in $lab_root/cases,
+# its console appended to LOG from byte FROM on; their results land in
+# $lab_work/out.  Returns 200 if L1 froze, 201 if it ended before its
+# driver did (a crash of L1's kernel ends QEMU too).
 lab_boot_l1()
 {
-	local img=$lab_work/results.img log=$1 rc=0 blocks qemu
-	local from=$(($(stat -c %s "$log") + 1))
+	local img=$lab_work/results.img log=$1 from=$2 rc=0 blocks qemu
 
 	lab_build_l1 "$lab_work/l1"
 	rm -f "$img"
@@ -405,7 +412,7 @@ lab_boot_l1()
 		-drive file="$img",format=raw,if=virtio </dev/null >>"$log" 2>&1 &
 	qemu=$!
 	[ -z "$LAB_VERBOSE" ] || tail -n 0 -f "$log" --pid=$qemu >&2 &
-	lab_watch_l1 $qemu "$log" "$(lab_l1_timeout)" || rc=$?
+	lab_watch_l1 $qemu "$log" "$from" "$(lab_l1_timeout)" || rc=$?
 	if [ "$rc" = 0 ] && ! tail -c +"$from" "$log" | grep -aq '^lab: driver done'; then
 		echo "lab: L1 ended before its driver did: crashed" >>"$log"
 		rc=201
@@ -433,7 +440,7 @@ lab_run_l1()
 	for boot in 1 2 3 4; do
 		echo "==== L1 boot $boot" >>"$log"
 		from=$(($(stat -c %s "$log") + 1))
-		lab_boot_l1 "$log"
+		lab_boot_l1 "$log" "$from"
 		case $? in
 		200|201) ;;
 		*)	break ;;
