@@ -9,6 +9,7 @@
  *	ok(x == 1, "x is one");
  *	is_int(y, 2, "y");
  *	is_str(s, "abc", "name");
+ *	skip(2, "no /dev/kvm");	(two planned tests that cannot run here)
  *	return exit_status();
  *
  * Each test program is one translation unit, so the state is static.
@@ -39,6 +40,16 @@ static inline void skip_all(const char *why)
 {
 	printf("1..0 # SKIP %s\n", why);
 	exit(0);
+}
+
+/* COUNT planned tests that cannot run here, reported as skipped. */
+static inline void skip(int count, const char *why)
+{
+	while (count-- > 0) {
+		tap_run++;
+		printf("ok %d # SKIP %s\n", tap_run, why);
+	}
+	fflush(stdout);
 }
 
 static inline void diag(const char *fmt, ...)

@@ -58,8 +58,9 @@ check_serial()
 lab_case serial --guest guest/serial.sh --guest-file "$tmp/serial.txt:lab/serial.txt" \
 	--check check_serial --timeout 60
 
-lab_case reboot --guest-sh 't_ok 0 "rebooting with reboot -f"'
-lab_case triple-fault --guest-sh 't_ok 0 "rebooting by triple fault"' \
+# The exit status is what these two check: the guest has nothing to say.
+lab_case reboot
+lab_case triple-fault \
 	--cmdline "$LAB_CMDLINE_DEFAULT reboot=t" --rc nonzero
 
 lab_run

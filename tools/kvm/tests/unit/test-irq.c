@@ -49,8 +49,7 @@ static void test_routing(void)
 	if (sys_fd >= 0)
 		fake_kvm.vm_fd = ioctl(sys_fd, KVM_CREATE_VM, 0);
 	if (fake_kvm.vm_fd < 0 || ioctl(fake_kvm.vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) {
-		for (gsi = 0; gsi < 9; gsi++)
-			ok(true, "# SKIP no KVM with an irqchip");
+		skip(10, "no KVM with an irqchip");
 		return;
 	}
 
@@ -69,8 +68,13 @@ static void test_routing(void)
 
 	efd = eventfd(0, EFD_CLOEXEC);
 	is_int(irq__add_irqfd(&fake_kvm, gsi3, efd, -1), 0, "irqfd on an MSI route");
+	/* KVM refuses a second irqfd on the same eventfd while one is there. */
+	is_int(irq__add_irqfd(&fake_kvm, gsi3, efd, -1), -EBUSY,
+	       "the same eventfd twice is refused");
 	irq__del_irqfd(&fake_kvm, gsi3, efd);
-	ok(true, "irqfd removed");
+	is_int(irq__add_irqfd(&fake_kvm, gsi3, efd, -1), 0,
+	       "irqfd removed: the eventfd can be assigned again");
+	irq__del_irqfd(&fake_kvm, gsi3, efd);
 	is_int(irq__add_irqfd(&fake_kvm, 1000, -1, -1), -EBADF, "a bad fd is refused");
 	close(efd);
 	close(fake_kvm.vm_fd);
@@ -79,7 +83,7 @@ static void test_routing(void)
 
 int main(void)
 {
-	plan(19);
+	plan(20);
 	is_int(irq__init(&fake_kvm), 0, "init (routing table in memory)");
 	is_int(irq__nr_routes(&fake_kvm), 40, "x86 defaults: 24 IOAPIC + 16 PIC routes");
 	test_lines();

@@ -265,16 +265,25 @@ static void test_odd_access(void)
 {
 	struct fake_range *r = find_range(COM1);
 	u8 buf[4] = { 0 };
+	size_t before;
+	u8 ier, lcr;
 
 	r->fn(NULL, COM1 + 6, buf, 4, false, r->priv);
 	ok(buf[2] == 0xff && buf[3] == 0xff, "bytes past the UART read 0xff");
+	ier = inb(COM1 + UART_IER);
+	lcr = inb(COM1 + UART_LCR);
+	before = out_len;
+	memcpy(buf, "\x5a\x11\x22\x33", 4);
 	r->fn(NULL, COM1 + 7, buf, 4, true, r->priv);
-	ok(true, "a wide write past the end is harmless");
+	is_int(inb(COM1 + UART_SCR), 0x5a, "a wide write at SCR sets SCR");
+	ok(inb(COM1 + UART_IER) == ier && inb(COM1 + UART_LCR) == lcr &&
+	   out_len == before,
+	   "and its bytes past the UART change nothing else");
 }
 
 int main(void)
 {
-	plan(40);
+	plan(41);
 
 	is_int(serial8250__init(&fake_kvm), 0, "init");
 	is_int(nr_ranges, SERIAL_NR_PORTS, "four ports registered");

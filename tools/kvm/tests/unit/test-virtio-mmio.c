@@ -6,6 +6,7 @@
  * DEVICE_NEEDS_RESET rather than anything worse.
  */
 #include <string.h>
+#include <unistd.h>
 #include <linux/virtio_mmio.h>
 
 #include <linux/kernel.h>
@@ -23,6 +24,7 @@ static struct kvm *kvm;
 static struct kvm_cpu vcpu;
 static u64 base;
 static u8 echo_config[4] = { 0xde, 0xad, 0xbe, 0xef };
+static int echo_notifies;
 
 static u32 rd(u32 off)
 {
@@ -44,6 +46,7 @@ static void echo_notify(struct virtio_device *vdev, struct virt_queue *vq)
 	u8 buf[256];
 	size_t n, i;
 
+	__atomic_add_fetch(&echo_notifies, 1, __ATOMIC_SEQ_CST);
 	if (!elem)
 		elem = virtq_elem_alloc();
 	while (virtq_pop(vq, elem) > 0) {
@@ -174,6 +177,8 @@ static void test_io(void)
 
 static void test_bad_setup(void)
 {
+	int notifies;
+
 	/* After DRIVER_OK, so that the device interrupts for it. */
 	driver_setup(QSIZE);
 	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
@@ -205,17 +210,23 @@ static void test_bad_setup(void)
 	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0xffffffff);
 	wr(VIRTIO_MMIO_QUEUE_READY, 1);
 	is_int(rd(VIRTIO_MMIO_QUEUE_READY), 0, "ring outside RAM is refused");
+	notifies = __atomic_load_n(&echo_notifies, __ATOMIC_SEQ_CST);
 	wr(VIRTIO_MMIO_QUEUE_SEL, 0x7fffffff);
 	wr(VIRTIO_MMIO_QUEUE_READY, 1);
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0x7fffffff);
-	ok(true, "writes to a queue that doesn't exist are ignored");
+	ok(rd(VIRTIO_MMIO_QUEUE_NUM_MAX) == 0 && rd(VIRTIO_MMIO_QUEUE_READY) == 0,
+	   "a queue that doesn't exist has no size and never gets ready");
+	/* A notify would reach the device's worker thread: give it time. */
+	usleep(100 * 1000);
+	is_int(__atomic_load_n(&echo_notifies, __ATOMIC_SEQ_CST), notifies,
+	       "a notify of a queue that doesn't exist reaches no device");
 	wr(VIRTIO_MMIO_STATUS, 0);
 	is_int(rd(VIRTIO_MMIO_STATUS), 0, "reset");
 }
 
 int main(void)
 {
-	plan(29);
+	plan(30);
 	loglevel = -1;
 
 	kvm = fake_kvm_new();

@@ -2,5 +2,6 @@
 # Guest: write a known text to the serial console; the host compares it.
 echo "@T serial-begin"
 cat /lab/serial.txt
+rc=$?
 echo "@T serial-end"
-t_ok 0 "serial text written"
+t_ok $rc "serial text written"
