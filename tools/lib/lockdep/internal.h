@@ -28,6 +28,12 @@ void lockdep_symbols_begin(void);
 void lockdep_symbols_end(void);
 /* "func+0x1c (tools/kvm/kvm.c:42)" for code, "name+0x8" for data. */
 void lockdep_symbolize(unsigned long addr, bool code, char *buf, size_t len);
+/*
+ * The same from the build's best source of symbols (symbols-dwarf.c,
+ * symbols-elf.c or symbols-none.c); false when it cannot name @addr.
+ */
+bool lockdep_symbolize_object(unsigned long addr, bool code, char *buf,
+			      size_t len);
 
 const char *lockdep_short_path(const char *path);
 
