@@ -57,11 +57,14 @@ expect nonzero "not a hugetlbfs mount" "--hugetlbfs on a plain directory" -- \
 	--hugetlbfs "$tmp/dir" -k "$tmp/text"
 
 # A host ELF program is an ELF without the PVH note.
-if [ -e /dev/kvm ]; then
+if [ ! -e /dev/kvm ]; then
+	skip 6 "no /dev/kvm"
+elif lkvm_has libelf; then
 	expect nonzero "PVH entry note" "an ELF without PVH note" -- -k /bin/true -m 64
 	expect nonzero "vCPUs per VM" "-c beyond KVM_CAP_MAX_VCPUS" -- -c 100000 -k /bin/true
 else
-	skip 6 "no /dev/kvm"
+	expect nonzero "built without libelf" "an ELF kernel without libelf" -- -k /bin/true -m 64
+	skip 3 "-c beyond KVM_CAP_MAX_VCPUS: an ELF kernel needs libelf"
 fi
 
 # No permission on /dev/kvm (root can drop to nobody to see it).

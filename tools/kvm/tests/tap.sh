@@ -8,6 +8,9 @@
 #                       fails with it, so that a test can add diagnostics
 #                       with "ok $? DESC || ..."
 #   skip COUNT REASON   COUNT tests passed as "ok N # SKIP REASON"
+#   lkvm_has FEATURE    true when $LKVM was built with FEATURE (libelf,
+#                       libdw, liburing, libfdt, lockdep), as its
+#                       "version --build-options" says
 #   tap_done            prints the plan "1..N" (unless the test printed
 #                       its own) and exits 1 when any test failed, else 0
 
@@ -36,6 +39,12 @@ skip()
 		tap_n=$((tap_n + 1))
 		echo "ok $tap_n # SKIP $2"
 	done
+}
+
+lkvm_has()
+{
+	"$LKVM" version --build-options 2>/dev/null |
+		grep -q "^ *built with:.* $1\( \|\$\)"
 }
 
 # tap_done [planned]: "planned" when the plan was printed up front.

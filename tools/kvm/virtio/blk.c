@@ -282,10 +282,13 @@ static void blk_queue_notify_sync(struct blk_dev *bdev, struct blk_queue *q,
  */
 static void blk_aio_init(struct blk_queue *q)
 {
-	int i;
+	int i, ret;
 
-	if (io_uring_queue_init(BLK_AIO_DEPTH, &q->ring, 0) < 0)
+	ret = io_uring_queue_init(BLK_AIO_DEPTH, &q->ring, 0);
+	if (ret < 0) {
+		pr_debug("io_uring: %s; preadv/pwritev instead", strerror(-ret));
 		return;
+	}
 	q->reqs = xcalloc(BLK_AIO_DEPTH, sizeof(*q->reqs));
 	for (i = 0; i < BLK_AIO_DEPTH; i++) {
 		q->reqs[i].next_free = q->free;
@@ -387,9 +390,19 @@ static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
 		q->inflight -= n;
 	}
 }
+
+static const char *blk_queue_io_method(struct blk_queue *q)
+{
+	return q->aio ? "io_uring" : "preadv/pwritev";
+}
 #else
 static void blk_aio_init(struct blk_queue *q)
 {
+}
+
+static const char *blk_queue_io_method(struct blk_queue *q)
+{
+	return "preadv/pwritev (built without liburing)";
 }
 
 static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
@@ -452,6 +465,8 @@ static int blk_add_disk(struct kvm *kvm, int index)
 		bdev->queues[i].elem = virtq_elem_alloc();
 		blk_aio_init(&bdev->queues[i]);
 	}
+	pr_debug("%s: %s, %u queue(s)", bdev->name,
+		 blk_queue_io_method(&bdev->queues[0]), nr_queues);
 
 	bdev->vdev = (struct virtio_device) {
 		.name = bdev->name,

@@ -15,7 +15,7 @@ tmp=$lab_work/boot-t
 mkdir -p "$tmp"
 
 lab_case bzimage --kernel tiny --guest guest/boot.sh
-lab_case pvh-vmlinux --kernel tiny-pvh --guest guest/boot.sh
+lab_case pvh-vmlinux --kernel tiny-pvh --guest guest/boot.sh --needs libelf
 lab_case debian-stock --kernel debian --guest guest/boot.sh --opts "-m 256 -c 2" \
 	--timeout 120
 

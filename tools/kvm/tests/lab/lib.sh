@@ -37,6 +37,9 @@
 #   --timeout SECS      per-boot limit (default 30, times LAB_TIMEOUT_SCALE
 #                       on slow or busy machines); the VMM is killed after
 #   --vmm lkvm|qemu     run QEMU -M microvm instead (benchmark)
+#   --needs FEATURE     the case needs an lkvm built with FEATURE (libelf,
+#                       liburing, ...: lkvm version --build-options); it is
+#                       reported as skipped, with the reason, without it
 #
 # All cases of one lab_run share one L1 boot.  LKVM_LAB=direct|nested
 # forces the mode (default: direct when the host's KVM is VMX/SVM based),
@@ -61,6 +64,7 @@ LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
 	virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4 pvpanic_pci"
 
 lab_cases=()
+lab_skipped=()
 lab_ntests=0
 lab_need=" "
 lab_lockdep=
@@ -95,6 +99,24 @@ lab_diag()
 	echo "# $*"
 }
 
+# lab_skip COUNT REASON: COUNT tests that cannot run with this lkvm.
+lab_skip()
+{
+	local i
+
+	for ((i = 0; i < $1; i++)); do
+		lab_ntests=$((lab_ntests + 1))
+		echo "ok $lab_ntests # SKIP $2"
+	done
+}
+
+# lab_lkvm_has FEATURE: lkvm was built with FEATURE.
+lab_lkvm_has()
+{
+	"$LKVM" version --build-options 2>/dev/null |
+		grep -q "^ *built with:.* $1\( \|\$\)"
+}
+
 # --- case declaration -----------------------------------------------------
 
 # Quote a value for sh (the guest's and L1's busybox sh): 'it'\''s'.
@@ -108,7 +130,7 @@ lab_sq()
 lab_case()
 {
 	local name=$1 dir k=tiny guest="" opts="" cmdline=$LAB_CMDLINE_DEFAULT
-	local env="" rc=0 timeout=30 vmm=lkvm end=1 check="" f kfile initrds
+	local env="" rc=0 timeout=30 vmm=lkvm end=1 check="" f kfile initrds needs=""
 
 	shift
 	[[ "$name" =~ ^[A-Za-z0-9_.-]+$ ]] || lab_die "bad case name '$name'"
@@ -135,10 +157,18 @@ lab_case()
 		--rc)		rc=$2 ;;
 		--timeout)	timeout=$2 ;;
 		--vmm)		vmm=$2 ;;
+		--needs)	needs+=" $2" ;;
 		--no-end)	end= ; shift; continue ;;
 		*)		lab_die "lab_case $name: unknown option $1" ;;
 		esac
 		shift 2
+	done
+
+	for f in $needs; do
+		lab_lkvm_has "$f" && continue
+		rm -rf "$dir"
+		lab_skipped+=("$name: lkvm was built without $f")
+		return 0
 	done
 
 	case "$k" in
@@ -566,6 +596,9 @@ lab_run()
 	for c in "${lab_cases[@]}"; do
 		IFS='|' read -r name dir want end check <<<"$c"
 		lab_report_case "$name" "$dir" "$want" "$end" "$check"
+	done
+	for c in "${lab_skipped[@]}"; do
+		lab_skip 1 "$c"
 	done
 	echo "1..$lab_ntests"
 }

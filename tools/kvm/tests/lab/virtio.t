@@ -52,6 +52,14 @@ check_virtio()
 	e2fsck -fn "$d/fs.img" >"$tmp/e2fsck.out" 2>&1
 	lab_ok $? "host: pci: e2fsck -fn is clean on the guest's file system" ||
 		head -5 "$tmp/e2fsck.out" | sed 's/^/# /'
+	# Debian's L1 kernel has io_uring: with liburing it must be used.
+	if lab_lkvm_has liburing; then
+		grep -q 'virtio-blk0: io_uring,' "$d/stderr"
+		lab_ok $? "host: pci: virtio-blk does its I/O through io_uring" ||
+			grep 'virtio-blk' "$d/stderr" | sed 's/^/# /'
+	else
+		lab_skip 1 "pci: lkvm was built without liburing"
+	fi
 }
 
 check_locked()
@@ -65,7 +73,7 @@ virtio_case pci 32 --timeout 240 \
 	--guest-prog "$(command -v mkfs.ext4):bin/mkfs.ext4" \
 	--pre "dd if=/dev/zero of=scratch.img bs=1048576 count=32
 	       dd if=/dev/zero of=fs.img bs=1048576 seek=63 count=1" \
-	--opts "-m 256 -c 2 -d data.img,ro -d scratch.img -d fs.img --rng" \
+	--opts "-m 256 -c 2 -d data.img,ro -d scratch.img -d fs.img --rng --loglevel debug" \
 	--post 't_run "discard punched a hole in the image" \
 		test "$(du -k scratch.img | cut -f1)" -le $((32768 - 8192))'
 
