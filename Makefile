@@ -5,9 +5,9 @@
 
 KVM_DIR := tools/kvm
 
-.PHONY: all lkvm check check-unit check-lab install clean help kvmconfig bench bench-boot
+.PHONY: all lkvm check check-unit check-lab check-features install clean help kvmconfig bench bench-boot
 
-all lkvm check check-unit check-lab install clean bench bench-boot:
+all lkvm check check-unit check-lab check-features install clean bench bench-boot:
 	@$(MAKE) --no-print-directory -C $(KVM_DIR) $@
 
 kvmconfig:
@@ -21,6 +21,7 @@ help:
 	@echo '  check         - build and run every test (unit, host-side and lab boots)'
 	@echo '  check-unit    - run the tests that need no guest kernel'
 	@echo '  check-lab     - run the tests that boot real kernels (nested lab if needed)'
+	@echo '  check-features - fail unless every optional library is found (CI)'
 	@echo '  bench         - run the benchmarks: boot, virtio-blk, 9p (lkvm against QEMU)'
 	@echo '  bench-boot    - boot-to-init time, lkvm against QEMU microvm (BENCH_RUNS=5)'
 	@echo '  install       - install lkvm (PREFIX=/usr/local, DESTDIR=)'
