@@ -3,23 +3,27 @@
 #
 # The demo boot behind tools/kvm/scripts/quickstart: one guest, the lab's
 # tiny kernel with a busybox initramfs, 2 vCPUs and 512 MiB, that reports
-# what it sees and reboots.  Its console is shown when lkvm has exited
-# (under the nested lab the guest runs inside QEMU, so it cannot be shown
-# live).
+# what it sees and reboots.  Prints TAP like any lab test; the guest's
+# console, lkvm's stderr, its exit status and wall time are copied into
+# DEMO_OUT (under the nested lab the guest runs inside QEMU, so its
+# console cannot be shown live).
 
 . "$(dirname "$0")/lib.sh"
 
-show_console()
+: "${DEMO_OUT:?DEMO_OUT: where the guest console goes}"
+
+save_demo()
 {
-	echo "---- guest console: lkvm run -k bzImage -i initramfs -c 2 -m 512 ----"
-	tr -d '\r' <"$1/console" | sed -e '/^@T \(begin\|end\)/d' -e 's/^@T //'
-	echo "---- lkvm: $(tr -d '\r' <"$1/stderr" | tail -n 1)"
-	echo "---- lkvm exited with status $(cat "$1/rc"), wall time $(cat "$1/wall" 2>/dev/null)"
+	local f
+
+	for f in console stderr rc wall; do
+		[ ! -f "$1/$f" ] || tr -d '\r' <"$1/$f" >"$DEMO_OUT/$f"
+	done
 	grep -q 'Hello from an lkvm guest' "$1/console"
 	lab_ok $? "the guest said hello"
 }
 
-lab_case demo --opts "-c 2 -m 512" --check show_console --cmdline "loglevel=4" \
+lab_case demo --opts "-c 2 -m 512" --check save_demo --cmdline "loglevel=4" \
 	--guest-sh '
 echo "Hello from an lkvm guest: $(uname -sr) on $(uname -m)"
 echo "CPUs online: $(cat /sys/devices/system/cpu/online)"
