@@ -22,8 +22,8 @@ check() {
 	echo "# stderr:"; sed 's/^/#   /' "$tmp/err"
 }
 
-# run ARGS...: runs lkvm, leaving $rc, $tmp/out and $tmp/err
-run() {
+# run_lkvm ARGS...: runs lkvm, leaving $rc, $tmp/out and $tmp/err
+run_lkvm() {
 	"$LKVM" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 }
@@ -34,12 +34,12 @@ err_has() { grep -q -e "$1" "$tmp/err"; }
 # The command names, straight from the table in commands.c.
 commands=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' "$srcdir/commands.c")
 
-run
+run_lkvm
 [ $rc = 0 ] && out_has '^usage: lkvm ' && out_has 'commonly used' &&
 	out_has '^   version ' && [ ! -s "$tmp/err" ]
 check $? "'lkvm' alone prints the usage and common commands, exit 0"
 
-run help
+run_lkvm help
 res=$([ $rc = 0 ] && echo 0 || echo 1)
 for c in $commands; do
 	grep -q "^   $c " "$tmp/out" || res=1
@@ -47,57 +47,57 @@ done
 [ -n "$commands" ] || res=1
 check $res "'lkvm help' lists every command in the table ($(echo $commands))"
 
-run -h
+run_lkvm -h
 [ $rc = 0 ] && out_has 'Available lkvm commands'
 check $? "'lkvm -h' is 'lkvm help'"
 
-run help version
+run_lkvm help version
 [ $rc = 0 ] && out_has '^usage: lkvm version' && out_has '--build-options' &&
 	[ ! -s "$tmp/err" ]
 check $? "'lkvm help version' shows version's options on stdout"
 
-run help help
+run_lkvm help help
 [ $rc = 0 ] && out_has 'Available lkvm commands'
 check $? "'lkvm help help'"
 
-run help nosuchcmd
+run_lkvm help nosuchcmd
 [ $rc = 1 ] && err_has "'nosuchcmd' is not an lkvm command"
 check $? "'lkvm help nosuchcmd' is an error"
 
 version=$(cat "$srcdir/VERSION")
-run version
+run_lkvm version
 [ $rc = 0 ] && out_has "^lkvm version $version" && [ "$(wc -l <"$tmp/out")" = 1 ]
 check $? "'lkvm version' prints 'lkvm version $version...'"
 cp "$tmp/out" "$tmp/version"
 
-run --version
+run_lkvm --version
 [ $rc = 0 ] && cmp -s "$tmp/out" "$tmp/version"
 check $? "'lkvm --version' is 'lkvm version'"
 
-run version --build-options
+run_lkvm version --build-options
 [ $rc = 0 ] && out_has '^  arch: '
 check $? "'lkvm version --build-options'"
 
-run nosuchcmd
+run_lkvm nosuchcmd
 [ $rc = 1 ] && err_has "^error: 'nosuchcmd' is not an lkvm command" &&
 	! err_has 'most similar'
 check $? "'lkvm nosuchcmd' fails with exit 1 and no suggestion"
 
-run verison
+run_lkvm verison
 [ $rc = 1 ] && err_has 'most similar' && grep -q "^	version$" "$tmp/err"
 check $? "'lkvm verison' suggests 'version'"
 
-run --bogus
+run_lkvm --bogus
 [ $rc = 129 ] && err_has "^error: unknown option '--bogus'" &&
 	err_has '^usage: lkvm ' && [ ! -s "$tmp/out" ]
 check $? "'lkvm --bogus' exits 129 with the usage on stderr"
 
-run version --bogus
+run_lkvm version --bogus
 [ $rc = 129 ] && err_has "^error: unknown option 'bogus'" &&
 	err_has '^usage: lkvm version' && [ ! -s "$tmp/out" ]
 check $? "'lkvm version --bogus' exits 129 with the usage on stderr"
 
-run version extra
+run_lkvm version extra
 [ $rc = 129 ] && err_has "^error: unexpected argument 'extra'" &&
 	err_has '^usage: lkvm version'
 check $? "'lkvm version extra' exits 129"
@@ -105,7 +105,7 @@ check $? "'lkvm version extra' exits 129"
 # Every command documents itself.
 for c in $commands; do
 	[ "$c" = help ] && continue
-	run "$c" --help
+	run_lkvm "$c" --help
 	[ $rc = 0 ] && out_has "^usage: lkvm $c"
 	check $? "'lkvm $c --help' prints its usage, exit 0"
 done

@@ -24,8 +24,8 @@ if ! make -s -C "$SRC" O="$OUT" tests >"$WORK/build" 2>&1; then
 	tap_done
 fi
 
-# run NAME: run one test program, stderr in $WORK/NAME.err
-run() {
+# run_prog NAME: run one test program, stderr in $WORK/NAME.err
+run_prog() {
 	local name=$1 prog=$OUT/tests/$1
 
 	if [[ $name == api-* ]]; then
@@ -56,7 +56,7 @@ expect() {
 	local name=$1 count=$2 title=$3 got lock
 	shift 3
 
-	run "$name" || { ok 1 "$name reports"; return; }
+	run_prog "$name" || { ok 1 "$name reports"; return; }
 	got=$(grep -c '^LOCKDEP: ' "$WORK/$name.err")
 	if [ -n "$title" ]; then
 		matching=$(grep -cE "^LOCKDEP: .*$title" "$WORK/$name.err")

@@ -13,17 +13,19 @@ srcdir=${LKVM_SRCDIR:-$(cd "$here/../.." && pwd)}
 out=${LKVM_OUTPUT:-$srcdir/}
 . "$here/kernels.sh"
 
-skip()
+. "$here/../tap.sh"
+
+skip_all()
 {
 	echo "1..0 # SKIP $*"
 	exit 0
 }
 
-command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
-command -v cpio >/dev/null || skip "no cpio"
-busybox=$(command -v busybox) || skip "no busybox"
-[ -f "$out/libkvm.a" ] || skip "lkvm is not built"
-kdir=${LAB_TINY_DIR:-$(lab_kernel_tiny 2>/dev/null)} || skip "no lab kernel (tests/lab/kernels.sh tiny)"
+command -v qemu-system-x86_64 >/dev/null || skip_all "no qemu-system-x86_64"
+command -v cpio >/dev/null || skip_all "no cpio"
+busybox=$(command -v busybox) || skip_all "no busybox"
+[ -f "$out/libkvm.a" ] || skip_all "lkvm is not built"
+kdir=${LAB_TINY_DIR:-$(lab_kernel_tiny 2>/dev/null)} || skip_all "no lab kernel (tests/lab/kernels.sh tiny)"
 
 work=$(mktemp -d /tmp/lkvm-9p-tcp.XXXXXX)
 pids=
@@ -40,8 +42,9 @@ trap cleanup EXIT
 cc -O2 -D_GNU_SOURCE -I"$srcdir/include" -I"$srcdir/../include" \
 	-o "$work/tcp-server" "$here/9p/tcp-server.c" \
 	"$out/libkvm.a" "$out/libtools/libtools.a" ${LKVM_LDLIBS:--lpthread} ||
-	skip "cannot build the server"
-cc -static -O2 -o "$work/9p-tool" "$here/9p/tool.c" || skip "no static libc"
+	{ echo "Bail out! cannot build the 9p TCP server"; exit 1; }
+cc -static -O2 -o "$work/9p-tool" "$here/9p/tool.c" ||
+	{ echo "Bail out! cannot build the static 9p-tool"; exit 1; }
 
 # The shares: rw, ro, and an "outside" next to them that must stay clean.
 mkdir -p "$work/rw" "$work/ro" "$work/outside"
@@ -91,35 +94,30 @@ timeout 900 qemu-system-x86_64 -M pc -accel tcg -cpu max -m 512 \
 	-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
 	</dev/null >"$work/console.log" 2>&1
 
-guest=$(sed -n 's/\r$//; s/^.*9p-guest: \(\(not \)\{0,1\}ok [0-9]* - .*\)$/\1/p' "$work/console.log")
-nguest=$(printf '%s\n' "$guest" | grep -c ok)
-nhost=7
-echo "1..$((nguest + nhost + 1))"
-printf '%s\n' "$guest" | sed 's/^\(\(not \)\{0,1\}ok\) [0-9]* /\1 /' |
-	awk '{ sub(/^ok/, "ok " NR); sub(/^not ok/, "not ok " NR); print }'
-n=$nguest
-
-t()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+# The guest's tests, numbered again among the host's.
+while IFS= read -r line; do
+	case "$line" in
+	"ok "*)		ok 0 "${line#ok * - }" ;;
+	"not ok "*)	ok 1 "${line#not ok * - }" ;;
+	esac
+done < <(sed -n 's/\r$//; s/^.*9p-guest: \(\(not \)\{0,1\}ok [0-9]* - .*\)$/\1/p' "$work/console.log")
 
 grep -q '^9p-guest: done' "$work/console.log"
 done=$?
-t $done "the guest ran every test"
+ok $done "the guest ran every test"
 [ $done = 0 ] || sed 's/^/# /' "$work/console.log" | tail -n 40
 diff -r "$work/src" "$work/rw/untar" >/dev/null
-t $? "host: the untarred tree equals the original"
+ok $? "host: the untarred tree equals the original"
 [ "$(stat -c %u:%g "$work/rw/h1")" = 1234:567 ] && [ "$(stat -c %a "$work/rw/h1")" = 751 ]
-t $? "host: chown and chmod reached the host"
+ok $? "host: chown and chmod reached the host"
 [ "$(stat -c %i "$work/rw/h1")" = "$(stat -c %i "$work/rw/h2")" ]
-t $? "host: a real hard link"
+ok $? "host: a real hard link"
 [ "$(readlink "$work/rw/sl")" = some/target ] && [ -p "$work/rw/fifo" ]
-t $? "host: symlink and fifo"
+ok $? "host: symlink and fifo"
 [ -z "$(ls -A "$work/outside")" ] && ! find "$work" /tmp -maxdepth 2 -name lkvm-9p-pwned 2>/dev/null | grep -q .
-t $? "host: nothing written outside the share"
+ok $? "host: nothing written outside the share"
 [ "$(cd "$work/ro" && ls -lR --time-style=full-iso . | sha256sum)" = "$ro_before" ]
-t $? "host: the read-only share is unchanged"
+ok $? "host: the read-only share is unchanged"
 ! grep -q 'bad size' "$work/rw.log" "$work/ro.log"
-t $? "host: the server saw well-formed messages"
+ok $? "host: the server saw well-formed messages"
+tap_done

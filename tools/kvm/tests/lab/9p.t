@@ -28,18 +28,18 @@ check_9p()
 	local d=$1
 
 	diff -r "$tmp/src" "$d/rw/untar" >/dev/null
-	lab_ok $? "9p host: the untarred tree equals the original"
+	ok $? "9p host: the untarred tree equals the original"
 	[ "$(stat -c %u:%g:%a "$d/rw/h1" 2>/dev/null)" = 1234:567:751 ]
-	lab_ok $? "9p host: chown and chmod reached the host"
+	ok $? "9p host: chown and chmod reached the host"
 	[ "$(stat -c %i "$d/rw/h1")" = "$(stat -c %i "$d/rw/h2")" ]
-	lab_ok $? "9p host: a real hard link"
+	ok $? "9p host: a real hard link"
 	[ "$(readlink "$d/rw/sl")" = some/target ] && [ -p "$d/rw/fifo" ]
-	lab_ok $? "9p host: symlink and fifo"
+	ok $? "9p host: symlink and fifo"
 	[ -d "$d/outside" ] && [ -z "$(ls -A "$d/outside")" ] &&
 		[ ! -e "$d/lkvm-9p-pwned" ] && [ ! -e "$d/rw/esc/lkvm-9p-pwned" ]
-	lab_ok $? "9p host: nothing written outside the share"
+	ok $? "9p host: nothing written outside the share"
 	[ "$(ls -A "$d/ro")" = file ] && [ "$(cat "$d/ro/file")" = readonly ]
-	lab_ok $? "9p host: the read-only share is unchanged"
+	ok $? "9p host: the read-only share is unchanged"
 }
 
 lab_case 9p-virtio --guest 9p/guest-virtio.sh \
@@ -57,16 +57,16 @@ lab_case sandbox --post '
 export HOME=$PWD/home
 mkdir -p "$HOME"
 timeout -s KILL 120 "$lkvm" sandbox -k "$root/$KERNEL" -- sh -c "exit 7" >sb1.out 2>sb1.err
-t_is $? 7 "sandbox -- sh -c \"exit 7\" exits 7"
+is $? 7 "sandbox -- sh -c \"exit 7\" exits 7"
 timeout -s KILL 120 "$lkvm" sandbox -k "$root/$KERNEL" -- sh -c "echo out-\$((6 * 7)); echo err-1 >&2" >sb2.out 2>sb2.err
-t_is $? 0 "sandbox with a succeeding command exits 0"
+is $? 0 "sandbox with a succeeding command exits 0"
 grep -q "^out-42" sb2.out
-t_ok $? "the command output reaches the host stdout"
+ok $? "the command output reaches the host stdout"
 grep -q "^err-1" sb2.out sb2.err
-t_ok $? "and its stderr too"
+ok $? "and its stderr too"
 timeout -s KILL 120 "$lkvm" sandbox -k "$root/$KERNEL" -- /bin/false-does-not-exist >sb3.out 2>sb3.err
-t_is $? 127 "a missing command gives 127"
-t_ok "$(ls home/.lkvm/default/virt | grep -c sandbox)" "sandbox scripts are cleaned up"
+is $? 127 "a missing command gives 127"
+ok "$(ls home/.lkvm/default/virt | grep -c sandbox)" "sandbox scripts are cleaned up"
 ' --timeout 120
 
 lab_case run-9p-root --post '
@@ -92,13 +92,13 @@ cat in.txt >&3
 wait $pid
 rc=$?
 exec 3>&-
-t_is $rc 0 "lkvm run without a disk ends when the shell exits"
+is $rc 0 "lkvm run without a disk ends when the shell exits"
 grep -q "^ROOT-IS-9P" run.out
-t_ok $? "the root file system is the 9p share"
+ok $? "the root file system is the 9p share"
 grep -q "^SHELL-OK-42 HOST-lkvm" run.out
-t_ok $? "a shell runs commands on the console, host name lkvm"
+ok $? "a shell runs commands on the console, host name lkvm"
 [ -x home/.lkvm/default/virt/init ] && [ -L home/.lkvm/default/bin ]
-t_ok $? "lkvm setup ran implicitly"
+ok $? "lkvm setup ran implicitly"
 ' --timeout 120
 
 lab_run

@@ -33,7 +33,7 @@ bench_check()
 
 	line=$(tr -d '\r' <"$d/console" | grep -a '^@T bench-9p ' | tail -n 1)
 	[ -n "$line" ]
-	lab_ok $? "$(basename "$d"): reported a time" || return
+	ok $? "$(basename "$d"): reported a time" || return
 	echo "$(basename "$d") $line" >>"$result"
 }
 

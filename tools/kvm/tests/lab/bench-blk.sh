@@ -30,7 +30,7 @@ bench_check()
 	t=${t##*-}
 	tr -d '\r' <"$d/console" | sed -n "s/^@T bench-blk /$vmm $t /p" >>"$result"
 	grep -aq '^@T bench-blk ' "$d/console"
-	lab_ok $? "bench-blk-$t-$vmm: reported results"
+	ok $? "bench-blk-$t-$vmm: reported results"
 }
 
 transports=${*:-mmio pci}

@@ -52,7 +52,7 @@ check_serial()
 	sed -n '/^@T serial-begin/,/^@T serial-end/p' "$1/console" | tr -d '\r' |
 		sed '1d;$d' >"$1/serial.got"
 	cmp -s "$1/serial.got" "$tmp/serial.txt"
-	lab_ok $? "serial: $(wc -c <"$tmp/serial.txt") bytes arrived intact" ||
+	ok $? "serial: $(wc -c <"$tmp/serial.txt") bytes arrived intact" ||
 		diff "$tmp/serial.txt" "$1/serial.got" | head -n 5 | sed 's/^/# /'
 }
 lab_case serial --guest guest/serial.sh --guest-file "$tmp/serial.txt:lab/serial.txt" \

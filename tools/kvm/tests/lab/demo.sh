@@ -20,7 +20,7 @@ save_demo()
 		[ ! -f "$1/$f" ] || tr -d '\r' <"$1/$f" >"$DEMO_OUT/$f"
 	done
 	grep -q 'Hello from an lkvm guest' "$1/console"
-	lab_ok $? "the guest said hello"
+	ok $? "the guest said hello"
 }
 
 lab_case demo --opts "-c 2 -m 512" --check save_demo --cmdline "loglevel=4" \

@@ -13,7 +13,7 @@
 post='g=$(tr -d "\r" <console | sed -n "s/^lab-time \([0-9]*\)$/\1/p")
 l=$(cat pre.log)
 d=$(( ${g:-0} - ${l:-0} ))
-t_ok $([ -n "$g" ] && [ $d -ge -2 ] && [ $d -le 30 ]; echo $?) "guest date matches the host (${d}s apart)"'
+ok $([ -n "$g" ] && [ $d -ge -2 ] && [ $d -le 30 ]; echo $?) "guest date matches the host (${d}s apart)"'
 
 lab_case devices --guest guest/devices.sh --pre 'date +%s' --post "$post"
 lab_case devices-debian --kernel debian --guest guest/devices.sh \

@@ -14,8 +14,8 @@
 #                       vmlinux (PVH entry), or Debian's stock kernel with its
 #                       virtio/9p/ext4 modules loaded by the guest's /init
 #   --guest FILE        guest test script (relative to this directory), run
-#                       by the guest's /init; prints TAP with guest-tap.sh's
-#                       t_ok/t_is/t_run/t_diag
+#                       by the guest's /init; prints TAP with tests/tap.sh's
+#                       ok/is/run/diag/skip
 #   --guest-sh TEXT     the guest test script, inline
 #   --opts "ARGS"       extra lkvm (or QEMU) arguments, split on spaces
 #   --cmdline TEXT      kernel command line given with -p
@@ -28,10 +28,10 @@
 #                       directory, whose content comes back to the host
 #   --pre TEXT          sh run (in L1) before the VMM, in that directory
 #   --post TEXT         sh run (in L1) after it, with RC set; may print TAP
-#                       with t_ok/t_is (guest-tap.sh is sourced)
+#                       with ok/is/run (tests/tap.sh is sourced)
 #   --check FUNC        host function run after the lab, as FUNC CASEDIR, with
 #                       CASEDIR holding console, stderr, rc, wall and the
-#                       case's files; reports with lab_ok/lab_is/lab_diag
+#                       case's files; reports with ok/is/diag
 #   --rc 0|nonzero|N    expected VMM exit status (default 0)
 #   --no-end            the guest script is not expected to finish
 #   --timeout SECS      per-boot limit (default 30, times LAB_TIMEOUT_SCALE
@@ -47,6 +47,7 @@
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_DIR/kernels.sh"
+. "$LAB_DIR/../tap.sh"
 
 LKVM=${LKVM:-$LAB_TREE/tools/kvm/lkvm}
 LAB_QEMU=${LAB_QEMU:-qemu-system-x86_64}
@@ -65,7 +66,6 @@ LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
 
 lab_cases=()
 lab_skipped=()
-lab_ntests=0
 lab_need=" "
 lab_lockdep=
 
@@ -73,48 +73,6 @@ lab_die()
 {
 	echo "Bail out! $*"
 	exit 1
-}
-
-# --- TAP on the host side -------------------------------------------------
-
-lab_ok()
-{
-	lab_ntests=$((lab_ntests + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $lab_ntests - $2"
-	else
-		echo "not ok $lab_ntests - $2"
-	fi
-	return "$1"
-}
-
-lab_is()
-{
-	[ "$1" = "$2" ]
-	lab_ok $? "$3" || lab_diag "got '$1', want '$2'"
-}
-
-lab_diag()
-{
-	echo "# $*"
-}
-
-# lab_skip COUNT REASON: COUNT tests that cannot run with this lkvm.
-lab_skip()
-{
-	local i
-
-	for ((i = 0; i < $1; i++)); do
-		lab_ntests=$((lab_ntests + 1))
-		echo "ok $lab_ntests # SKIP $2"
-	done
-}
-
-# lab_lkvm_has FEATURE: lkvm was built with FEATURE.
-lab_lkvm_has()
-{
-	"$LKVM" version --build-options 2>/dev/null |
-		grep -q "^ *built with:.* $1\( \|\$\)"
 }
 
 # --- case declaration -----------------------------------------------------
@@ -152,7 +110,7 @@ lab_case()
 				cp "$f" "$dir/files/$([ "$f" = "$2" ] && basename "$f" || echo "${2#*:}")" ||
 					lab_die "cannot copy $f" ;;
 		--pre)		echo "$2" >"$dir/pre.sh" ;;
-		--post)		printf '. %s/guest-tap.sh\n%s\n' "$lab_l1root" "$2" >"$dir/post.sh" ;;
+		--post)		printf 'TAP_PREFIX="@T "\n. %s/tap.sh\n%s\n' "$lab_l1root" "$2" >"$dir/post.sh" ;;
 		--check)	check=$2 ;;
 		--rc)		rc=$2 ;;
 		--timeout)	timeout=$2 ;;
@@ -165,7 +123,7 @@ lab_case()
 	done
 
 	for f in $needs; do
-		lab_lkvm_has "$f" && continue
+		lkvm_has "$f" && continue
 		rm -rf "$dir"
 		lab_skipped+=("$name: lkvm was built without $f")
 		return 0
@@ -297,7 +255,7 @@ lab_populate()
 	local root=$1 tiny deb
 
 	mkdir -p "$root/k" "$root/i" "$root/bin"
-	cp "$LAB_DIR/driver.sh" "$LAB_DIR/guest-tap.sh" "$root/"
+	cp "$LAB_DIR/driver.sh" "$LAB_DIR/../tap.sh" "$root/"
 	if [[ "$lab_need" == *" tiny"* ]]; then
 		tiny=$(lab_kernel_tiny) || lab_die "no tiny guest kernel"
 		cp "$tiny/bzImage" "$root/k/tiny-bzImage"
@@ -319,7 +277,7 @@ lab_populate()
 	rm -rf "$lab_work/base"
 	lab_busybox_root "$lab_work/base"
 	install -D -m 755 "$LAB_DIR/l2-init" "$lab_work/base/init"
-	install -D "$LAB_DIR/guest-tap.sh" "$lab_work/base/lab/guest-tap.sh"
+	install -D "$LAB_DIR/../tap.sh" "$lab_work/base/lab/tap.sh"
 	lab_cpio "$lab_work/base" "$root/i/base.cpio.gz"
 }
 
@@ -518,9 +476,9 @@ lab_report_tap()
 		line=${line%$'\r'}
 		line=${line#*@T }
 		case "$line" in
-		"ok - "*)	lab_ok 0 "$prefix${line#ok - }" ;;
-		"not ok - "*)	lab_ok 1 "$prefix${line#not ok - }"; failed=1 ;;
-		"# "*)		lab_diag "${line#\# }" ;;
+		"ok - "*)	ok 0 "$prefix${line#ok - }" ;;
+		"not ok - "*)	ok 1 "$prefix${line#not ok - }"; failed=1 ;;
+		"# "*)		diag "${line#\# }" ;;
 		esac
 	done < <(grep -a '@T \(ok\|not ok\|#\) ' "$file" 2>/dev/null)
 	return $failed
@@ -531,7 +489,7 @@ lab_report_case()
 	local name=$1 d=$lab_work/out/$2 want=$3 end=$4 check=$5 rc failed=0
 
 	if [ ! -f "$d/rc" ]; then
-		lab_ok 1 "$name: ran (no result came back)"
+		ok 1 "$name: ran (no result came back)"
 		return
 	fi
 	rc=$(cat "$d/rc")
@@ -539,31 +497,34 @@ lab_report_case()
 	nonzero)	[ "$rc" != 0 ] && [ "$rc" != 137 ] ;;
 	*)		[ "$rc" = "$want" ] ;;
 	esac
-	lab_ok $? "$name: exit status $rc (want $want)" || failed=1
+	ok $? "$name: exit status $rc (want $want)" || failed=1
 	if [ -n "$lab_lockdep" ]; then
 		! grep -aq '^LOCKDEP:' "$d/stderr"
-		lab_ok $? "$name: lockdep reported nothing" || failed=1
+		ok $? "$name: lockdep reported nothing" || failed=1
 	fi
-	[ "$rc" != 137 ] || lab_diag "$name: killed after its timeout"
-	[ ! -f "$d/retried" ] || lab_diag "$name: retried: $(cat "$d/retried")"
+	[ "$rc" != 137 ] || diag "$name: killed after its timeout"
+	[ ! -f "$d/retried" ] || diag "$name: retried: $(cat "$d/retried")"
 	lab_report_tap "$name: " "$d/console" || failed=1
 	if [ -n "$end" ]; then
 		grep -aq '^@T end' "$d/console"
-		lab_ok $? "$name: guest test script ran to the end" || failed=1
+		ok $? "$name: guest test script ran to the end" || failed=1
 	fi
 	lab_report_tap "$name: (L1) " "$d/post.tap" || failed=1
 	if [ -n "$check" ]; then
-		local before=$lab_ntests out
+		local before=$tap_n out
 
 		out=$("$check" "$d")
 		echo "$out"
-		lab_ntests=$((before + $(echo "$out" | grep -c '^\(not \)\?ok ')))
+		# The check ran in a subshell: count what it reported.
+		tap_n=$((before + $(echo "$out" | grep -c '^\(not \)\?ok ')))
+		tap_failed=$((tap_failed + $(echo "$out" | grep -c '^not ok ')))
 		! echo "$out" | grep -q '^not ok ' || failed=1
 	fi
 	[ $failed = 0 ] || lab_show "$d/stderr" "$d/console" "$d/pre.log"
 }
 
-# lab_run: build everything, boot (L1 or direct), print the TAP stream.
+# lab_run: build everything, boot (L1 or direct), print the TAP stream;
+# fails when a test did.
 lab_run()
 {
 	local c name dir want end check l1ok
@@ -576,31 +537,33 @@ lab_run()
 	if [ "$lab_mode" = nested ]; then
 		lab_run_l1
 		[ -f "$lab_work/out/lab/version.rc" ]
-		lab_ok $? "lab: L1 booted under QEMU TCG and its results came back" ||
+		ok $? "lab: L1 booted under QEMU TCG and its results came back" ||
 			lab_show "$lab_work/l1.log"
 		[ -f "$lab_work/out/lab/kvm" ]
-		lab_ok $? "lab: /dev/kvm is usable in L1 (nested SVM)"
+		ok $? "lab: /dev/kvm is usable in L1 (nested SVM)"
 	else
 		mkdir -p "$lab_work/out"
 		TMPDIR=$lab_work LKVM=$LKVM QEMU=$(command -v "$LAB_QEMU") \
 			QEMU_DATA=/usr/share/qemu sh "$lab_root/driver.sh" "$lab_root" \
 			"$lab_work/out" >"$lab_work/driver.log" 2>&1
 		[ -f "$lab_work/out/lab/kvm" ]
-		lab_ok $? "lab: /dev/kvm is usable (direct mode)"
+		ok $? "lab: /dev/kvm is usable (direct mode)"
 	fi
 	[ "$(cat "$lab_work/out/lab/version.rc" 2>/dev/null)" = 0 ] &&
 		grep -q . "$lab_work/out/lab/version"
-	lab_ok $? "lab: lkvm version runs ($lab_mode)" &&
-		lab_diag "$(head -n 1 "$lab_work/out/lab/version")"
+	ok $? "lab: lkvm version runs ($lab_mode)" &&
+		diag "$(head -n 1 "$lab_work/out/lab/version")"
 
 	for c in "${lab_cases[@]}"; do
 		IFS='|' read -r name dir want end check <<<"$c"
 		lab_report_case "$name" "$dir" "$want" "$end" "$check"
 	done
 	for c in "${lab_skipped[@]}"; do
-		lab_skip 1 "$c"
+		skip 1 "$c"
 	done
-	echo "1..$lab_ntests"
+	# The plan, and a status for the benchmarks that go on after it.
+	echo "1..$tap_n"
+	[ "$tap_failed" = 0 ]
 }
 
 lab_cleanup()

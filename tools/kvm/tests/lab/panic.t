@@ -12,14 +12,14 @@
 # The guest's last TAP lines must be out of the UART before the crash:
 # with two CPUs, the tty's interrupt-driven output and the panic's
 # console writes interleave in pieces (seen under lockdep in CI).
-crash='t_is "$(cat /sys/bus/pci/drivers/pvpanic-pci/*/capability 2>&1)" 3 \
+crash='is "$(cat /sys/bus/pci/drivers/pvpanic-pci/*/capability 2>&1)" 3 \
 	"pvpanic-pci bound to our device, offers PANICKED and CRASH_LOADED"
-t_is "$(dmesg | grep -c "earlyprintk.*already used")" 0 \
+is "$(dmesg | grep -c "earlyprintk.*already used")" 0 \
 	"no earlyprintk error at boot"
 sleep 1
 echo c >/proc/sysrq-trigger'
 
-nocrash='t_is "$(ls /sys/bus/pci/drivers/pvpanic-pci | grep -c :)" 0 \
+nocrash='is "$(ls /sys/bus/pci/drivers/pvpanic-pci | grep -c :)" 0 \
 	"--no-pvpanic: no device for pvpanic-pci"
 sleep 1
 echo c >/proc/sysrq-trigger'
@@ -31,9 +31,9 @@ check_panic()
 
 	name=${name#*-}
 	grep -aq 'guest kernel panicked' "$1/stderr"
-	lab_ok $? "$name: lkvm says the guest kernel panicked"
+	ok $? "$name: lkvm says the guest kernel panicked"
 	grep -aq 'Kernel panic - not syncing' "$1/console"
-	lab_ok $? "$name: the guest's panic report is on the console"
+	ok $? "$name: the guest's panic report is on the console"
 }
 
 # A guest that halts after its panic: lkvm waits out the grace period
@@ -42,15 +42,15 @@ check_panic_halt()
 {
 	check_panic "$1"
 	grep -aq 'end Kernel panic' "$1/console"
-	lab_ok $? "panic-halt: the guest's report came out to its end"
+	ok $? "panic-halt: the guest's report came out to its end"
 	[ "$(cat "$1/wall")" -ge 200 ]
-	lab_ok $? "panic-halt: lkvm waited for the grace period ($(cat "$1/wall")0 ms)"
+	ok $? "panic-halt: lkvm waited for the grace period ($(cat "$1/wall")0 ms)"
 }
 
 check_no_pvpanic()
 {
 	! grep -aq 'panicked' "$1/stderr"
-	lab_ok $? "no-pvpanic: lkvm knows nothing of the panic"
+	ok $? "no-pvpanic: lkvm knows nothing of the panic"
 }
 
 lab_case panic --guest-sh "$crash" --no-end --rc 2 --check check_panic

@@ -45,27 +45,27 @@ check_virtio()
 	name=$(basename "$d")
 	name=${name#*-}
 	[ "$(sha256sum <"$d/data.img" | cut -d' ' -f1)" = "$(cat "$tmp/data.sha256")" ]
-	lab_ok $? "host: $name: read-only image unchanged"
+	ok $? "host: $name: read-only image unchanged"
 	cmp -n 1048576 "$tmp/pattern" "$d/scratch.img"
-	lab_ok $? "host: $name: guest writes are in the image, byte for byte"
+	ok $? "host: $name: guest writes are in the image, byte for byte"
 	[ "$name" = pci ] || return 0
 	e2fsck -fn "$d/fs.img" >"$tmp/e2fsck.out" 2>&1
-	lab_ok $? "host: pci: e2fsck -fn is clean on the guest's file system" ||
+	ok $? "host: pci: e2fsck -fn is clean on the guest's file system" ||
 		head -5 "$tmp/e2fsck.out" | sed 's/^/# /'
 	# Debian's L1 kernel has io_uring: with liburing it must be used.
-	if lab_lkvm_has liburing; then
+	if lkvm_has liburing; then
 		grep -q 'virtio-blk0: io_uring,' "$d/stderr"
-		lab_ok $? "host: pci: virtio-blk does its I/O through io_uring" ||
+		ok $? "host: pci: virtio-blk does its I/O through io_uring" ||
 			grep 'virtio-blk' "$d/stderr" | sed 's/^/# /'
 	else
-		lab_skip 1 "pci: lkvm was built without liburing"
+		skip 1 "pci: lkvm was built without liburing"
 	fi
 }
 
 check_locked()
 {
 	grep -q 'in use' "$1/stderr"
-	lab_ok $? "host: an image in use is refused"
+	ok $? "host: an image in use is refused"
 }
 
 # Modern PCI (the default), with a file system and discard.
@@ -74,7 +74,7 @@ virtio_case pci 32 --timeout 240 \
 	--pre "dd if=/dev/zero of=scratch.img bs=1048576 count=32
 	       dd if=/dev/zero of=fs.img bs=1048576 seek=63 count=1" \
 	--opts "-m 256 -c 2 -d data.img,ro -d scratch.img -d fs.img --rng --loglevel debug" \
-	--post 't_run "discard punched a hole in the image" \
+	--post 'run "discard punched a hole in the image" \
 		test "$(du -k scratch.img | cut -f1)" -le $((32768 - 8192))'
 
 # Transitional device driven by the legacy driver.

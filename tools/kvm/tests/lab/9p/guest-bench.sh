@@ -3,7 +3,7 @@
 # tagged "bench", timed with /proc/uptime; the host computes the ratio.
 mkdir -p /mnt/b
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 bench /mnt/b
-t_ok $? "mount the bench share"
+ok $? "mount the bench share"
 mkdir /mnt/b/x
 read -r start _ </proc/uptime
 tar -xf /mnt/b/tree.tar -C /mnt/b/x
@@ -12,6 +12,6 @@ files=$(find /mnt/b/x | wc -l)
 rm -rf /mnt/b/x
 removed=$?
 read -r end _ </proc/uptime
-t_ok $((untarred + removed)) "untar, find ($files entries) and rm"
+ok $((untarred + removed)) "untar, find ($files entries) and rm"
 echo "@T bench-9p $start $end $files"
 umount /mnt/b

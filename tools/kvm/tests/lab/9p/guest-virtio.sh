@@ -5,12 +5,12 @@
 mkdir -p /mnt/rw /mnt/ro
 opts=trans=virtio,version=9p2000.L,msize=262144
 mount -t 9p -o $opts lkvmrw /mnt/rw
-t_ok $? "mount the read-write share"
+ok $? "mount the read-write share"
 mount -t 9p -o $opts lkvmro /mnt/ro
-t_ok $? "mount the read-only share"
+ok $? "mount the read-only share"
 export TZ=UTC
 sh /lab/9p-tests.sh /mnt/rw /mnt/ro |
 	sed -n -e 's/^9p-guest: \(ok\|not ok\) [0-9]* - /@T \1 - /p' \
 	       -e 's/^9p-guest: #/@T #/p'
 umount /mnt/rw /mnt/ro
-t_ok $? "unmount"
+ok $? "unmount"

@@ -3,10 +3,10 @@
 # payload matches the checksum the host put on the command line.
 cmdline=$(cat /proc/cmdline)
 case "$cmdline" in
-*"$WANT_CMDLINE"*)	t_ok 0 "the -p command line reached the guest unchanged" ;;
-*)			t_ok 1 "the -p command line reached the guest unchanged"
-			t_diag "/proc/cmdline: $cmdline" ;;
+*"$WANT_CMDLINE"*)	ok 0 "the -p command line reached the guest unchanged" ;;
+*)			ok 1 "the -p command line reached the guest unchanged"
+			diag "/proc/cmdline: $cmdline" ;;
 esac
 want=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^lab.initrd_sha256=//p')
-t_is "$(sha256sum /lab/payload | cut -d' ' -f1)" "$want" \
+is "$(sha256sum /lab/payload | cut -d' ' -f1)" "$want" \
 	"initrd payload checksum matches the command line's"

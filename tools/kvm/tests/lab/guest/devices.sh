@@ -1,29 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest: the legacy devices and the PCI host bridge, as Linux found them.
 echo "lab-time $(date +%s)"
-t_run "ttyS0 is a 16550A at 0x3f8, IRQ 4" \
+run "ttyS0 is a 16550A at 0x3f8, IRQ 4" \
 	sh -c 'dmesg | grep -q "ttyS0 at I/O 0x3f8 (irq = 4, .*) is a 16550A"'
-t_run "ttyS1 is a 16550A at 0x2f8, IRQ 3" \
+run "ttyS1 is a 16550A at 0x2f8, IRQ 3" \
 	sh -c 'dmesg | grep -q "ttyS1 at I/O 0x2f8 (irq = 3, .*) is a 16550A"'
-t_run "the console's IRQ 4 is ttyS0's" \
+run "the console's IRQ 4 is ttyS0's" \
 	sh -c 'grep -E "^ *4:" /proc/interrupts | grep -q ttyS0'
-t_is "$(cat /sys/bus/pci/devices/0000:00:00.0/class 2>&1)" 0x060000 \
+is "$(cat /sys/bus/pci/devices/0000:00:00.0/class 2>&1)" 0x060000 \
 	"00:00.0 is a host bridge"
-t_is "$(cat /sys/bus/pci/devices/0000:00:00.0/vendor 2>&1)" 0x1b36 \
+is "$(cat /sys/bus/pci/devices/0000:00:00.0/vendor 2>&1)" 0x1b36 \
 	"host bridge vendor"
-t_run "no PCI config space trouble" \
+run "no PCI config space trouble" \
 	sh -c '! dmesg | grep -qi "pci.*\(sanity check failed\|no config space access\)"'
-t_run "i8042 keyboard port found, no AUX" \
+run "i8042 keyboard port found, no AUX" \
 	sh -c 'dmesg | grep -q "serio: i8042 KBD port at 0x60,0x64 irq 1" &&
 	       ! dmesg | grep -q "i8042 AUX port"'
-t_run "i8042 probe without timeouts" \
+run "i8042 probe without timeouts" \
 	sh -c '! dmesg | grep -qi "i8042.*\(timeout\|can.t read\)"'
-t_run "rtc0 is the CMOS RTC" grep -q rtc_cmos /sys/class/rtc/rtc0/name
+run "rtc0 is the CMOS RTC" grep -q rtc_cmos /sys/class/rtc/rtc0/name
 rtc=$(cat /sys/class/rtc/rtc0/since_epoch 2>/dev/null || echo 0)
 now=$(date +%s)
-t_run "the RTC agrees with the system clock ($rtc vs $now)" \
+run "the RTC agrees with the system clock ($rtc vs $now)" \
 	test $((now - rtc)) -ge -2 -a $((now - rtc)) -le 2
-t_run "the RTC runs" sh -c 'a=$(cat /sys/class/rtc/rtc0/since_epoch);
+run "the RTC runs" sh -c 'a=$(cat /sys/class/rtc/rtc0/since_epoch);
 	sleep 2; b=$(cat /sys/class/rtc/rtc0/since_epoch);
 	test $((b - a)) -ge 1 -a $((b - a)) -le 4'
-t_run "hwclock reads it" sh -c 'hwclock -r -u >/dev/null 2>&1 || ! command -v hwclock'
+run "hwclock reads it" sh -c 'hwclock -r -u >/dev/null 2>&1 || ! command -v hwclock'

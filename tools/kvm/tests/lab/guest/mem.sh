@@ -2,6 +2,6 @@
 # Guest: MemTotal fits lkvm -m MEM_MB: not above it, and not less than
 # 85% of it (what the kernel itself reserves at these sizes).
 total=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
-t_diag "MemTotal $total kB for -m $MEM_MB"
-t_run "MemTotal <= $MEM_MB MiB" test "$total" -le $((MEM_MB * 1024))
-t_run "MemTotal >= 85% of $MEM_MB MiB" test "$total" -ge $((MEM_MB * 1024 * 85 / 100))
+diag "MemTotal $total kB for -m $MEM_MB"
+run "MemTotal <= $MEM_MB MiB" test "$total" -le $((MEM_MB * 1024))
+run "MemTotal >= 85% of $MEM_MB MiB" test "$total" -ge $((MEM_MB * 1024 * 85 / 100))

@@ -4,4 +4,4 @@ echo "@T serial-begin"
 cat /lab/serial.txt
 rc=$?
 echo "@T serial-end"
-t_ok $rc "serial text written"
+ok $rc "serial text written"

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest: as many CPUs online as lkvm -c asked for (CPUS).
-t_is "$(cat /sys/devices/system/cpu/online)" "$([ "$CPUS" = 1 ] && echo 0 || echo "0-$((CPUS - 1))")" \
+is "$(cat /sys/devices/system/cpu/online)" "$([ "$CPUS" = 1 ] && echo 0 || echo "0-$((CPUS - 1))")" \
 	"CPUs online match -c $CPUS"
-t_is "$(grep -c '^processor' /proc/cpuinfo)" "$CPUS" "/proc/cpuinfo lists $CPUS CPUs"
+is "$(grep -c '^processor' /proc/cpuinfo)" "$CPUS" "/proc/cpuinfo lists $CPUS CPUs"

@@ -8,9 +8,9 @@ while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
 done
 for m in seqread seqwrite; do
 	r=$(blkbench /dev/vda $m 1048576 1 5)
-	t_ok $? "blkbench $m" && echo "@T bench-blk $r"
+	ok $? "blkbench $m" && echo "@T bench-blk $r"
 done
 for m in randread randwrite; do
 	r=$(blkbench /dev/vda $m 4096 4 5)
-	t_ok $? "blkbench $m" && echo "@T bench-blk $r"
+	ok $? "blkbench $m" && echo "@T bench-blk $r"
 done

@@ -5,7 +5,7 @@
 # vda is a read-only image whose SHA-256 is /data.sha256, vdb a scratch
 # disk, vdc (pci only) an empty disk for a file system.
 
-# check DESC CMD...: like t_run, with the first lines of CMD's output as
+# check DESC CMD...: like run, with the first lines of CMD's output as
 # diagnostics when it fails.
 check()
 {
@@ -13,10 +13,10 @@ check()
 
 	shift
 	if "$@" >/tmp/check.out 2>&1; then
-		t_ok 0 "$desc"
+		ok 0 "$desc"
 	else
-		t_ok 1 "$desc"
-		head -5 /tmp/check.out | while read -r l; do t_diag "$l"; done
+		ok 1 "$desc"
+		head -5 /tmp/check.out | while read -r l; do diag "$l"; done
 	fi
 }
 
