@@ -19,6 +19,7 @@
 #include <linux/kernel.h>
 #include <linux/compiler.h>
 
+#include "kvm/ioeventfd.h"
 #include "kvm/kvm.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-transport.h"
@@ -655,6 +656,36 @@ void virtq_kick(struct virt_queue *vq)
 	if (write(vq->kick_fd, &one, sizeof(one)) < 0)
 		warning("%s: queue %u: kick: %s", vq->vdev->name, vq->index,
 			strerror(errno));
+}
+
+void virtio_add_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
+			   struct ioevent *evs, enum bus_type bus, u64 addr,
+			   u32 stride, u32 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < vdev->nr_queues; i++) {
+		evs[i] = (struct ioevent) {
+			.bus = bus,
+			.addr = addr + i * stride,
+			.len = len,
+			.fd = vdev->vqs[i].kick_fd,
+		};
+		if (!stride) {
+			evs[i].datamatch = true;
+			evs[i].data = i;
+		}
+		ioeventfd__add(kvm, &evs[i]);
+	}
+}
+
+void virtio_del_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
+			   struct ioevent *evs)
+{
+	unsigned int i;
+
+	for (i = 0; i < vdev->nr_queues; i++)
+		ioeventfd__del(kvm, &evs[i]);
 }
 
 /* ------------------------------------------------------------------ */

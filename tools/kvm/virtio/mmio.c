@@ -238,7 +238,6 @@ static int virtio_mmio__init(struct kvm *kvm, struct virtio_device *vdev)
 {
 	struct virtio_mmio *vm;
 	char *arg;
-	unsigned int i;
 	int ret;
 
 	if (vdev->config_size > VMMIO_SIZE - VIRTIO_MMIO_CONFIG)
@@ -270,15 +269,8 @@ static int virtio_mmio__init(struct kvm *kvm, struct virtio_device *vdev)
 		return error("%s: cannot register MMIO at 0x%llx: %s", vdev->name,
 			     (unsigned long long)vm->addr, strerror(-ret));
 	vm->ev = xcalloc(vdev->nr_queues, sizeof(*vm->ev));
-	for (i = 0; i < vdev->nr_queues; i++) {
-		vm->ev[i] = (struct ioevent) {
-			.bus = BUS_MMIO,
-			.addr = vm->addr + VIRTIO_MMIO_QUEUE_NOTIFY,
-			.len = 4, .datamatch = true, .data = i,
-			.fd = vdev->vqs[i].kick_fd,
-		};
-		ioeventfd__add(kvm, &vm->ev[i]);
-	}
+	virtio_add_ioeventfds(kvm, vdev, vm->ev, BUS_MMIO,
+			      vm->addr + VIRTIO_MMIO_QUEUE_NOTIFY, 0, 4);
 
 	arg = xasprintf("virtio_mmio.device=0x%x@0x%llx:%d", VMMIO_SIZE,
 			(unsigned long long)vm->addr, vm->irq);

@@ -647,7 +647,6 @@ static int vpci_bar_activate(struct kvm *kvm, struct pci_device *pdev,
 {
 	struct virtio_pci *vpci = pdev->priv;
 	struct virtio_device *vdev = vpci->vdev;
-	unsigned int i;
 	int ret;
 
 	vpci->bar_addr[bar] = addr;
@@ -655,34 +654,16 @@ static int vpci_bar_activate(struct kvm *kvm, struct pci_device *pdev,
 		ret = bus_register(kvm, BUS_PIO, addr, size, legacy_access, vpci);
 		if (ret)
 			return ret;
-		for (i = 0; i < vdev->nr_queues; i++) {
-			struct ioevent *ev = &vpci->legacy_ev[i];
-
-			*ev = (struct ioevent) {
-				.bus = BUS_PIO,
-				.addr = addr + VIRTIO_PCI_QUEUE_NOTIFY,
-				.len = 2, .datamatch = true, .data = i,
-				.fd = vdev->vqs[i].kick_fd,
-			};
-			ioeventfd__add(kvm, ev);
-		}
+		virtio_add_ioeventfds(kvm, vdev, vpci->legacy_ev, BUS_PIO,
+				      addr + VIRTIO_PCI_QUEUE_NOTIFY, 0, 2);
 		return 0;
 	}
 
 	ret = bus_register(kvm, BUS_MMIO, addr, size, mem_bar_mmio, vpci);
 	if (ret)
 		return ret;
-	for (i = 0; i < vdev->nr_queues; i++) {
-		struct ioevent *ev = &vpci->notify_ev[i];
-
-		*ev = (struct ioevent) {
-			.bus = BUS_MMIO,
-			.addr = addr + VPCI_NOTIFY_OFF + i * VPCI_NOTIFY_MULT,
-			.len = 2,
-			.fd = vdev->vqs[i].kick_fd,
-		};
-		ioeventfd__add(kvm, ev);
-	}
+	virtio_add_ioeventfds(kvm, vdev, vpci->notify_ev, BUS_MMIO,
+			      addr + VPCI_NOTIFY_OFF, VPCI_NOTIFY_MULT, 2);
 	return 0;
 }
 
@@ -690,12 +671,9 @@ static int vpci_bar_deactivate(struct kvm *kvm, struct pci_device *pdev,
 			       int bar, u64 addr, u64 size)
 {
 	struct virtio_pci *vpci = pdev->priv;
-	struct ioevent *evs;
-	unsigned int i;
 
-	evs = bar == VPCI_LEGACY_BAR ? vpci->legacy_ev : vpci->notify_ev;
-	for (i = 0; i < vpci->vdev->nr_queues; i++)
-		ioeventfd__del(kvm, &evs[i]);
+	virtio_del_ioeventfds(kvm, vpci->vdev, bar == VPCI_LEGACY_BAR ?
+			      vpci->legacy_ev : vpci->notify_ev);
 	return bus_unregister(kvm, bar == VPCI_LEGACY_BAR ? BUS_PIO : BUS_MMIO,
 			      addr);
 }
