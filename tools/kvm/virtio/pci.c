@@ -24,11 +24,7 @@
 #define VPCI_LEGACY_BAR		0
 #define VPCI_MEM_BAR		2
 
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
 
 #include <linux/kernel.h>
 #include <linux/pci_regs.h>
@@ -38,9 +34,9 @@
 #include "kvm/bus.h"
 #include "kvm/init.h"
 #include "kvm/ioeventfd.h"
-#include "kvm/irq.h"
 #include "kvm/kvm.h"
 #include "kvm/pci.h"
+#include "kvm/pci-msix.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-pci.h"
 #include "kvm/virtio-transport.h"
@@ -71,14 +67,6 @@ static const u16 legacy_ids[] = {
 #define CAP_PCICFG	0x90
 #define CAP_END		0xa4
 
-struct vpci_vector {
-	struct msi_msg msg;
-	u32 ctrl;		/* PCI_MSIX_ENTRY_CTRL_MASKBIT */
-	int gsi;		/* MSI route, -1 until first used */
-	int fd;			/* irqfd on the route */
-	bool pending;
-};
-
 struct virtio_pci {
 	struct pci_device pdev;
 	struct virtio_device *vdev;
@@ -98,11 +86,7 @@ struct virtio_pci {
 	struct ioevent *notify_ev;	/* modern: one per queue */
 	struct ioevent *legacy_ev;	/* legacy: one per queue (datamatch) */
 
-	struct mutex msix_lock;
-	u16 nr_vectors;
-	bool msix_enabled;
-	bool msix_masked;	/* function mask */
-	struct vpci_vector *vectors;
+	struct pci_msix msix;
 };
 
 static struct virtio_pci *to_vpci(struct virtio_device *vdev)
@@ -112,58 +96,6 @@ static struct virtio_pci *to_vpci(struct virtio_device *vdev)
 
 /* ------------------------------------------------------------------ */
 /* Interrupts */
-
-static bool vector_masked(struct virtio_pci *vpci, struct vpci_vector *v)
-{
-	return vpci->msix_masked || (v->ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT);
-}
-
-static void vector_fire(struct virtio_pci *vpci, struct vpci_vector *v)
-{
-	struct kvm_msi msi;
-	u64 one = 1;
-
-	if (v->gsi < 0) {
-		v->gsi = irq__add_msi_route(vpci->kvm, &v->msg,
-					    vpci->pdev.dev_num << 3);
-		if (v->gsi >= 0) {
-			v->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-			if (v->fd < 0 ||
-			    irq__add_irqfd(vpci->kvm, v->gsi, v->fd, -1) < 0) {
-				if (v->fd >= 0)
-					close(v->fd);
-				v->fd = -1;
-			}
-		}
-	}
-	if (v->fd >= 0 && write(v->fd, &one, sizeof(one)) == sizeof(one))
-		return;
-
-	/* No route or irqfd: inject it directly. */
-	msi = (struct kvm_msi) {
-		.address_lo = v->msg.address_lo,
-		.address_hi = v->msg.address_hi,
-		.data = v->msg.data,
-	};
-	if (ioctl(vpci->kvm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
-		pr_debug("KVM_SIGNAL_MSI: %s", strerror(errno));
-}
-
-static void vpci_signal_vector(struct virtio_pci *vpci, u16 vector)
-{
-	struct vpci_vector *v;
-
-	mutex_lock(&vpci->msix_lock);
-	if (vector >= vpci->nr_vectors)
-		goto out;
-	v = &vpci->vectors[vector];
-	if (vector_masked(vpci, v))
-		v->pending = true;
-	else
-		vector_fire(vpci, v);
-out:
-	mutex_unlock(&vpci->msix_lock);
-}
 
 static void vpci_intx(struct virtio_pci *vpci, u8 isr_bit)
 {
@@ -179,8 +111,8 @@ static void vpci_signal_vq(struct virtio_device *vdev, struct virt_queue *vq)
 {
 	struct virtio_pci *vpci = to_vpci(vdev);
 
-	if (READ_ONCE(vpci->msix_enabled))
-		vpci_signal_vector(vpci, READ_ONCE(vq->msix_vector));
+	if (pci_msix__enabled(&vpci->msix))
+		pci_msix__signal(&vpci->msix, READ_ONCE(vq->msix_vector));
 	else
 		vpci_intx(vpci, VIRTIO_PCI_ISR_QUEUE);
 }
@@ -189,8 +121,8 @@ static void vpci_signal_config(struct virtio_device *vdev)
 {
 	struct virtio_pci *vpci = to_vpci(vdev);
 
-	if (READ_ONCE(vpci->msix_enabled))
-		vpci_signal_vector(vpci, READ_ONCE(vpci->config_vector));
+	if (pci_msix__enabled(&vpci->msix))
+		pci_msix__signal(&vpci->msix, READ_ONCE(vpci->config_vector));
 	else
 		vpci_intx(vpci, VIRTIO_PCI_ISR_CONFIG);
 }
@@ -211,83 +143,7 @@ static u8 vpci_isr_read(struct virtio_pci *vpci)
 /* The driver may only use vectors the table has; others read back NONE. */
 static u16 vpci_check_vector(struct virtio_pci *vpci, u16 vector)
 {
-	return vector < vpci->nr_vectors ? vector : VIRTIO_NO_VECTOR;
-}
-
-static void msix_table_access(struct virtio_pci *vpci, u32 off, u8 *data,
-			      u32 len, bool is_write)
-{
-	u32 idx = off / PCI_MSIX_ENTRY_SIZE, field = off % PCI_MSIX_ENTRY_SIZE;
-	struct vpci_vector *v;
-	u32 entry[4];
-	bool was_masked;
-
-	if (idx >= vpci->nr_vectors || field + len > PCI_MSIX_ENTRY_SIZE) {
-		if (!is_write)
-			memset(data, 0, len);
-		return;
-	}
-	mutex_lock(&vpci->msix_lock);
-	v = &vpci->vectors[idx];
-	entry[0] = v->msg.address_lo;
-	entry[1] = v->msg.address_hi;
-	entry[2] = v->msg.data;
-	entry[3] = v->ctrl;
-	if (!is_write) {
-		memcpy(data, (u8 *)entry + field, len);
-		goto out;
-	}
-	memcpy((u8 *)entry + field, data, len);
-	was_masked = vector_masked(vpci, v);
-	if (field < PCI_MSIX_ENTRY_VECTOR_CTRL) {
-		v->msg.address_lo = entry[0];
-		v->msg.address_hi = entry[1];
-		v->msg.data = entry[2];
-		if (v->gsi >= 0)
-			irq__update_msi_route(vpci->kvm, v->gsi, &v->msg);
-	}
-	v->ctrl = entry[3] & PCI_MSIX_ENTRY_CTRL_MASKBIT;
-	if (was_masked && !vector_masked(vpci, v) && v->pending) {
-		v->pending = false;
-		vector_fire(vpci, v);
-	}
-out:
-	mutex_unlock(&vpci->msix_lock);
-}
-
-static void msix_pba_read(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
-{
-	u32 b, bit, vec;
-
-	memset(data, 0, len);
-	mutex_lock(&vpci->msix_lock);
-	for (b = 0; b < len; b++) {
-		for (bit = 0; bit < 8; bit++) {
-			vec = (off + b) * 8 + bit;
-			if (vec < vpci->nr_vectors && vpci->vectors[vec].pending)
-				data[b] |= 1 << bit;
-		}
-	}
-	mutex_unlock(&vpci->msix_lock);
-}
-
-/* MSI-X message control: enable and function mask. */
-static void msix_control_write(struct virtio_pci *vpci, u16 ctrl)
-{
-	unsigned int i;
-
-	mutex_lock(&vpci->msix_lock);
-	vpci->msix_enabled = ctrl & PCI_MSIX_FLAGS_ENABLE;
-	vpci->msix_masked = ctrl & PCI_MSIX_FLAGS_MASKALL;
-	for (i = 0; vpci->msix_enabled && i < vpci->nr_vectors; i++) {
-		struct vpci_vector *v = &vpci->vectors[i];
-
-		if (v->pending && !vector_masked(vpci, v)) {
-			v->pending = false;
-			vector_fire(vpci, v);
-		}
-	}
-	mutex_unlock(&vpci->msix_lock);
+	return vector < vpci->msix.nr_vectors ? vector : VIRTIO_NO_VECTOR;
 }
 
 /* ------------------------------------------------------------------ */
@@ -494,7 +350,7 @@ static void legacy_set_pfn(struct virtio_pci *vpci, struct virt_queue *vq,
 
 static u32 legacy_config_off(struct virtio_pci *vpci)
 {
-	return VIRTIO_PCI_CONFIG_OFF(READ_ONCE(vpci->msix_enabled));
+	return VIRTIO_PCI_CONFIG_OFF(pci_msix__enabled(&vpci->msix));
 }
 
 static void legacy_read(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
@@ -626,10 +482,11 @@ static void mem_bar_access(struct virtio_pci *vpci, u32 off, u8 *data,
 		else if (!is_write)
 			memset(data, 0, len);
 	} else if (off < VPCI_MSIX_PBA_OFF) {
-		msix_table_access(vpci, off - VPCI_MSIX_TABLE_OFF, data, len,
-				  is_write);
+		pci_msix__table_access(&vpci->msix, off - VPCI_MSIX_TABLE_OFF,
+				       data, len, is_write);
 	} else if (!is_write) {
-		msix_pba_read(vpci, off - VPCI_MSIX_PBA_OFF, data, len);
+		pci_msix__pba_read(&vpci->msix, off - VPCI_MSIX_PBA_OFF, data,
+				   len);
 	}
 }
 
@@ -709,13 +566,11 @@ static void vpci_cfg_read(struct kvm *kvm, struct pci_device *pdev,
 	memcpy(data, &pdev->cfg[offset], len);
 }
 
-/* Only these config bytes are writable by the guest. */
+/* Besides MSI-X enable and mask, only these bytes are guest-writable. */
 static bool cfg_writable(u32 off)
 {
 	u32 c = CAP_PCICFG;
 
-	if (off == CAP_MSIX + PCI_MSIX_FLAGS + 1)
-		return true;	/* enable and function mask */
 	if (off == c + offsetof(struct virtio_pci_cap, bar))
 		return true;
 	return off >= c + offsetof(struct virtio_pci_cap, offset) &&
@@ -727,25 +582,15 @@ static void vpci_cfg_write(struct kvm *kvm, struct pci_device *pdev,
 {
 	struct virtio_pci *vpci = pdev->priv;
 	u32 d = CAP_PCICFG + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
-	u32 i, ctrl = CAP_MSIX + PCI_MSIX_FLAGS + 1;
-	u16 flags;
+	u32 i;
 
 	if (offset >= PCI_CONFIG_SIZE || len > PCI_CONFIG_SIZE - offset)
 		return;
 	for (i = 0; i < len; i++) {
-		if (!cfg_writable(offset + i))
-			continue;
-		/* Keep the table size bits of the control byte read-only. */
-		if (offset + i == ctrl)
-			pdev->cfg[ctrl] = (pdev->cfg[ctrl] & 0x07) |
-					  (((const u8 *)data)[i] & 0xc0);
-		else
+		if (cfg_writable(offset + i))
 			pdev->cfg[offset + i] = ((const u8 *)data)[i];
 	}
-	if (offset <= ctrl && ctrl < offset + len) {
-		memcpy(&flags, &pdev->cfg[CAP_MSIX + PCI_MSIX_FLAGS], 2);
-		msix_control_write(vpci, flags);
-	}
+	pci_msix__cfg_write(&vpci->msix, offset, data, len);
 	if (offset < d + 4 && d < offset + len)
 		pcicfg_cap_access(vpci, true);
 }
@@ -769,8 +614,6 @@ static void vpci_build_config(struct virtio_pci *vpci)
 	struct pci_device *pdev = &vpci->pdev;
 	struct virtio_device *vdev = vpci->vdev;
 	struct virtio_pci_notify_cap *ncap;
-	u16 msix_flags = vpci->nr_vectors - 1;
-	u32 v;
 
 	pdev->hdr.vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
 	pdev->hdr.subsys_vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
@@ -787,13 +630,8 @@ static void vpci_build_config(struct virtio_pci *vpci)
 	pdev->hdr.capabilities = CAP_MSIX;
 	pdev->hdr.irq_pin = 1;
 
-	pdev->cfg[CAP_MSIX + PCI_CAP_LIST_ID] = PCI_CAP_ID_MSIX;
-	pdev->cfg[CAP_MSIX + PCI_CAP_LIST_NEXT] = CAP_COMMON;
-	memcpy(&pdev->cfg[CAP_MSIX + PCI_MSIX_FLAGS], &msix_flags, 2);
-	v = VPCI_MSIX_TABLE_OFF | VPCI_MEM_BAR;
-	memcpy(&pdev->cfg[CAP_MSIX + PCI_MSIX_TABLE], &v, 4);
-	v = VPCI_MSIX_PBA_OFF | VPCI_MEM_BAR;
-	memcpy(&pdev->cfg[CAP_MSIX + PCI_MSIX_PBA], &v, 4);
+	pci_msix__add_cap(&vpci->msix, CAP_MSIX, CAP_COMMON, VPCI_MEM_BAR,
+			  VPCI_MSIX_TABLE_OFF, VPCI_MSIX_PBA_OFF);
 
 	add_vcap(pdev, CAP_COMMON, CAP_ISR, sizeof(struct virtio_pci_cap),
 		 VIRTIO_PCI_CAP_COMMON_CFG, VPCI_COMMON_OFF,
@@ -832,7 +670,6 @@ int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 {
 	struct virtio_pci *vpci = xzalloc(sizeof(*vpci));
 	struct pci_device *pdev = &vpci->pdev;
-	unsigned int i;
 	int ret;
 
 	if (vdev->config_size > VPCI_DEVCFG_SIZE)
@@ -847,15 +684,9 @@ int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 	vpci->transitional = vdev->transport == VIRTIO_TRANSPORT_PCI_LEGACY;
 	mutex_init(&vpci->lock);
 	mutex_init(&vpci->isr_lock);
-	mutex_init(&vpci->msix_lock);
 	vpci->config_vector = VIRTIO_NO_VECTOR;
-	vpci->nr_vectors = vdev->nr_queues + 1;
-	vpci->vectors = xcalloc(vpci->nr_vectors, sizeof(*vpci->vectors));
-	for (i = 0; i < vpci->nr_vectors; i++) {
-		vpci->vectors[i].gsi = -1;
-		vpci->vectors[i].fd = -1;
-		vpci->vectors[i].ctrl = PCI_MSIX_ENTRY_CTRL_MASKBIT;
-	}
+	/* One vector per queue, one for config changes. */
+	pci_msix__init(&vpci->msix, kvm, pdev, vdev->nr_queues + 1);
 	vpci->notify_ev = xcalloc(vdev->nr_queues, sizeof(struct ioevent));
 	vpci->legacy_ev = xcalloc(vdev->nr_queues, sizeof(struct ioevent));
 
