@@ -9,21 +9,10 @@
  * to lkvm.  A transitional device (--virtio-transport pci-legacy) also
  * has the legacy I/O BAR, for guest kernels older than virtio 1.0.
  *
- * BAR2 layout (memory, 16 KiB):
+ * This file is the PCI device: its registration, config space and
+ * capability list, its BARs, interrupts, and helpers the two interfaces
+ * share.  The legacy interface is in pci-legacy.c.
  */
-#define VPCI_COMMON_OFF		0x0000
-#define VPCI_ISR_OFF		0x0100
-#define VPCI_DEVCFG_OFF		0x0200
-#define VPCI_DEVCFG_SIZE	0x0e00
-#define VPCI_NOTIFY_OFF		0x1000
-#define VPCI_NOTIFY_MULT	4
-#define VPCI_MSIX_TABLE_OFF	0x2000
-#define VPCI_MSIX_PBA_OFF	0x3000
-#define VPCI_MEM_BAR_SIZE	0x4000
-
-#define VPCI_LEGACY_BAR		0
-#define VPCI_MEM_BAR		2
-
 #include <string.h>
 
 #include <linux/kernel.h>
@@ -43,20 +32,11 @@
 #include "subcmd/usage.h"
 #include "subcmd/util.h"
 
+#include "pci-internal.h"
+
 #define PCI_VENDOR_ID_REDHAT_QUMRANET	0x1af4
 #define VIRTIO_PCI_MODERN_ID_BASE	0x1040
 #define VIRTIO_PCI_ISR_QUEUE		0x1
-
-/* Transitional PCI device ids, by virtio device id. */
-static const u16 legacy_ids[] = {
-	[VIRTIO_ID_NET]		= 0x1000,
-	[VIRTIO_ID_BLOCK]	= 0x1001,
-	[VIRTIO_ID_BALLOON]	= 0x1002,
-	[VIRTIO_ID_CONSOLE]	= 0x1003,
-	[VIRTIO_ID_SCSI]	= 0x1004,
-	[VIRTIO_ID_RNG]		= 0x1005,
-	[VIRTIO_ID_9P]		= 0x1009,
-};
 
 /* Capability offsets in config space. */
 #define CAP_MSIX	0x40
@@ -66,28 +46,6 @@ static const u16 legacy_ids[] = {
 #define CAP_NOTIFY	0x7c
 #define CAP_PCICFG	0x90
 #define CAP_END		0xa4
-
-struct virtio_pci {
-	struct pci_device pdev;
-	struct virtio_device *vdev;
-	struct kvm *kvm;
-	bool transitional;
-	/* vdev->isr and INTx; never held while taking @lock. */
-	struct mutex isr_lock;
-	struct mutex lock;	/* everything below */
-
-	u32 dfselect;
-	u32 gfselect;
-	u64 driver_features;
-	u16 queue_select;
-	u16 config_vector;
-
-	u64 bar_addr[PCI_NR_BARS];
-	struct ioevent *notify_ev;	/* modern: one per queue */
-	struct ioevent *legacy_ev;	/* legacy: one per queue (datamatch) */
-
-	struct pci_msix msix;
-};
 
 static struct virtio_pci *to_vpci(struct virtio_device *vdev)
 {
@@ -128,7 +86,7 @@ static void vpci_signal_config(struct virtio_device *vdev)
 }
 
 /* Reading the ISR acknowledges the interrupt. */
-static u8 vpci_isr_read(struct virtio_pci *vpci)
+u8 vpci_isr_read(struct virtio_pci *vpci)
 {
 	u8 isr;
 
@@ -141,26 +99,49 @@ static u8 vpci_isr_read(struct virtio_pci *vpci)
 }
 
 /* The driver may only use vectors the table has; others read back NONE. */
-static u16 vpci_check_vector(struct virtio_pci *vpci, u16 vector)
+u16 vpci_check_vector(struct virtio_pci *vpci, u16 vector)
 {
 	return vector < vpci->msix.nr_vectors ? vector : VIRTIO_NO_VECTOR;
 }
 
 /* ------------------------------------------------------------------ */
-/* The common configuration structure */
+/* Driver state both interfaces share */
 
-static struct virt_queue *selected_vq(struct virtio_pci *vpci)
+struct virt_queue *vpci_selected_vq(struct virtio_pci *vpci)
 {
 	if (vpci->queue_select >= vpci->vdev->nr_queues)
 		return NULL;
 	return &vpci->vdev->vqs[vpci->queue_select];
 }
 
+static void vpci_reset(struct virtio_pci *vpci)
+{
+	vpci->dfselect = 0;
+	vpci->gfselect = 0;
+	vpci->driver_features = 0;
+	vpci->queue_select = 0;
+	vpci->config_vector = VIRTIO_NO_VECTOR;
+}
+
+void vpci_set_status(struct virtio_pci *vpci, u8 status)
+{
+	struct virtio_device *vdev = vpci->vdev;
+
+	virtio_set_status(vdev, status);
+	if (status)
+		return;
+	vpci_reset(vpci);
+	vpci_isr_read(vpci);	/* clears the ISR, lowers INTx */
+}
+
+/* ------------------------------------------------------------------ */
+/* The common configuration structure */
+
 static void common_snapshot(struct virtio_pci *vpci,
 			    struct virtio_pci_common_cfg *c)
 {
 	struct virtio_device *vdev = vpci->vdev;
-	struct virt_queue *vq = selected_vq(vpci);
+	struct virt_queue *vq = vpci_selected_vq(vpci);
 	u64 f = virtio_host_features(vdev);
 
 	memset(c, 0, sizeof(*c));
@@ -188,30 +169,10 @@ static void common_snapshot(struct virtio_pci *vpci,
 	c->queue_used_hi = upper_32_bits(vq->used_addr);
 }
 
-static void vpci_reset(struct virtio_pci *vpci)
-{
-	vpci->dfselect = 0;
-	vpci->gfselect = 0;
-	vpci->driver_features = 0;
-	vpci->queue_select = 0;
-	vpci->config_vector = VIRTIO_NO_VECTOR;
-}
-
-static void common_set_status(struct virtio_pci *vpci, u8 status)
-{
-	struct virtio_device *vdev = vpci->vdev;
-
-	virtio_set_status(vdev, status);
-	if (status)
-		return;
-	vpci_reset(vpci);
-	vpci_isr_read(vpci);	/* clears the ISR, lowers INTx */
-}
-
 static void common_queue_write(struct virtio_pci *vpci, u32 field,
 			       const struct virtio_pci_common_cfg *c)
 {
-	struct virt_queue *vq = selected_vq(vpci);
+	struct virt_queue *vq = vpci_selected_vq(vpci);
 
 	if (!vq)
 		return;
@@ -273,7 +234,7 @@ static void common_field_write(struct virtio_pci *vpci, u32 field,
 		vpci->config_vector = vpci_check_vector(vpci, c->msix_config);
 		break;
 	case VIRTIO_PCI_COMMON_STATUS:
-		common_set_status(vpci, c->device_status);
+		vpci_set_status(vpci, c->device_status);
 		break;
 	case VIRTIO_PCI_COMMON_Q_SELECT:
 		vpci->queue_select = c->queue_select;
@@ -321,137 +282,6 @@ static void common_access(struct virtio_pci *vpci, u32 off, u8 *data,
 			common_field_write(vpci, f, &c);
 	}
 out:
-	mutex_unlock(&vpci->lock);
-}
-
-/* ------------------------------------------------------------------ */
-/* The legacy interface (transitional devices) */
-
-static void legacy_set_pfn(struct virtio_pci *vpci, struct virt_queue *vq,
-			   u32 pfn)
-{
-	u64 addr = (u64)pfn << VIRTIO_PCI_QUEUE_ADDR_SHIFT;
-	u16 n = vq->max_size;
-
-	if (!pfn) {
-		virtq_disable(vq);
-		return;
-	}
-	if (vq->enabled)
-		return;
-	vq->size = n;
-	vq->desc_addr = addr;
-	vq->avail_addr = addr + 16ULL * n;
-	vq->used_addr = ALIGN(vq->avail_addr + 6 + 2ULL * n,
-			      (u64)VIRTIO_PCI_VRING_ALIGN);
-	if (virtq_enable(vq))
-		virtio_device_needs_reset(vpci->vdev);
-}
-
-static u32 legacy_config_off(struct virtio_pci *vpci)
-{
-	return VIRTIO_PCI_CONFIG_OFF(pci_msix__enabled(&vpci->msix));
-}
-
-static void legacy_read(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
-{
-	struct virtio_device *vdev = vpci->vdev;
-	struct virt_queue *vq;
-	u32 v = 0;
-
-	switch (off) {
-	case VIRTIO_PCI_HOST_FEATURES:
-		v = lower_32_bits(virtio_host_features(vdev));
-		break;
-	case VIRTIO_PCI_GUEST_FEATURES:
-		v = lower_32_bits(vdev->guest_features);
-		break;
-	case VIRTIO_PCI_QUEUE_PFN:
-		vq = selected_vq(vpci);
-		if (vq && vq->enabled)
-			v = vq->desc_addr >> VIRTIO_PCI_QUEUE_ADDR_SHIFT;
-		break;
-	case VIRTIO_PCI_QUEUE_NUM:
-		vq = selected_vq(vpci);
-		v = vq ? vq->max_size : 0;
-		break;
-	case VIRTIO_PCI_QUEUE_SEL:
-		v = vpci->queue_select;
-		break;
-	case VIRTIO_PCI_STATUS:
-		v = vdev->status;
-		break;
-	case VIRTIO_MSI_CONFIG_VECTOR:
-		v = vpci->config_vector;
-		break;
-	case VIRTIO_MSI_QUEUE_VECTOR:
-		vq = selected_vq(vpci);
-		v = vq ? vq->msix_vector : VIRTIO_NO_VECTOR;
-		break;
-	}
-	memcpy(data, &v, min_t(u32, len, 4));
-}
-
-static void legacy_write(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
-{
-	struct virtio_device *vdev = vpci->vdev;
-	struct virt_queue *vq = selected_vq(vpci);
-	u32 v = 0;
-
-	memcpy(&v, data, min_t(u32, len, 4));
-	switch (off) {
-	case VIRTIO_PCI_GUEST_FEATURES:
-		vdev->legacy = true;
-		/* VERSION_1 and above are out of a legacy driver's reach. */
-		virtio_set_guest_features(vdev, v);
-		break;
-	case VIRTIO_PCI_QUEUE_PFN:
-		vdev->legacy = true;
-		if (vq)
-			legacy_set_pfn(vpci, vq, v);
-		break;
-	case VIRTIO_PCI_QUEUE_SEL:
-		vpci->queue_select = v;
-		break;
-	case VIRTIO_PCI_QUEUE_NOTIFY:
-		if (v < vdev->nr_queues)
-			virtq_kick(&vdev->vqs[v]);
-		break;
-	case VIRTIO_PCI_STATUS:
-		vdev->legacy = true;
-		common_set_status(vpci, v & 0xff);
-		break;
-	case VIRTIO_MSI_CONFIG_VECTOR:
-		vpci->config_vector = vpci_check_vector(vpci, v);
-		break;
-	case VIRTIO_MSI_QUEUE_VECTOR:
-		if (vq)
-			vq->msix_vector = vpci_check_vector(vpci, v);
-		break;
-	}
-}
-
-static void legacy_access(struct kvm_cpu *vcpu, u64 addr, u8 *data, u32 len,
-			  bool is_write, void *priv)
-{
-	struct virtio_pci *vpci = priv;
-	u32 off = addr - vpci->bar_addr[VPCI_LEGACY_BAR];
-	u32 cfg = legacy_config_off(vpci);
-
-	if (off >= cfg) {
-		virtio_config_access(vpci->vdev, off - cfg, data, len, is_write);
-		return;
-	}
-	if (off == VIRTIO_PCI_ISR && !is_write) {
-		memset(data, 0, len);
-		data[0] = vpci_isr_read(vpci);
-		return;
-	}
-	mutex_lock(&vpci->lock);
-	if (is_write)
-		legacy_write(vpci, off, data, len);
-	else
-		legacy_read(vpci, off, data, len);
 	mutex_unlock(&vpci->lock);
 }
 
@@ -508,7 +338,8 @@ static int vpci_bar_activate(struct kvm *kvm, struct pci_device *pdev,
 
 	vpci->bar_addr[bar] = addr;
 	if (bar == VPCI_LEGACY_BAR) {
-		ret = bus_register(kvm, BUS_PIO, addr, size, legacy_access, vpci);
+		ret = bus_register(kvm, BUS_PIO, addr, size, vpci_legacy_access,
+				   vpci);
 		if (ret)
 			return ret;
 		virtio_add_ioeventfds(kvm, vdev, vpci->legacy_ev, BUS_PIO,
@@ -618,7 +449,7 @@ static void vpci_build_config(struct virtio_pci *vpci)
 	pdev->hdr.vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
 	pdev->hdr.subsys_vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
 	if (vpci->transitional) {
-		pdev->hdr.device_id = legacy_ids[vdev->device_id];
+		pdev->hdr.device_id = vpci_legacy_device_id(vdev);
 		pdev->hdr.revision_id = 0;
 	} else {
 		pdev->hdr.device_id = VIRTIO_PCI_MODERN_ID_BASE + vdev->device_id;
@@ -656,16 +487,6 @@ static const struct virtio_transport_ops vpci_transport_ops = {
 	.signal_config = vpci_signal_config,
 };
 
-/* The legacy BAR: registers, MSI-X vectors, then the device config. */
-static u32 legacy_bar_size(struct virtio_device *vdev)
-{
-	u32 need = VIRTIO_PCI_CONFIG_OFF(1) + vdev->config_size, size = 32;
-
-	while (size < need)
-		size <<= 1;
-	return size;
-}
-
 int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 {
 	struct virtio_pci *vpci = xzalloc(sizeof(*vpci));
@@ -675,8 +496,7 @@ int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 	if (vdev->config_size > VPCI_DEVCFG_SIZE)
 		return error("%s: config space too large", vdev->name);
 	if (vdev->transport == VIRTIO_TRANSPORT_PCI_LEGACY &&
-	    (vdev->device_id >= ARRAY_SIZE(legacy_ids) ||
-	     !legacy_ids[vdev->device_id]))
+	    !vpci_legacy_device_id(vdev))
 		return error("%s: no legacy PCI id for this device", vdev->name);
 
 	vpci->vdev = vdev;
@@ -699,7 +519,7 @@ int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)
 	pdev->bar_size[VPCI_MEM_BAR] = VPCI_MEM_BAR_SIZE;
 	/* pci__register() places the BARs. */
 	if (vpci->transitional) {
-		pdev->bar_size[VPCI_LEGACY_BAR] = legacy_bar_size(vdev);
+		pdev->bar_size[VPCI_LEGACY_BAR] = vpci_legacy_bar_size(vdev);
 		pdev->hdr.bar[VPCI_LEGACY_BAR] = PCI_BASE_ADDRESS_SPACE_IO;
 	}
 	pdev->bar_activate = vpci_bar_activate;
