@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the pieces of the virtio PCI transport share: pci.c (the PCI
- * device, its BARs and config space, the virtio 1.x interface) and
- * pci-legacy.c (the legacy I/O BAR of transitional devices).  Nothing
- * outside virtio/pci*.c includes it.
+ * device, its BARs and config space), pci-modern.c (the virtio 1.x
+ * structures in the memory BAR) and pci-legacy.c (the legacy I/O BAR of
+ * transitional devices).  Nothing outside virtio/pci*.c includes it.
  */
 #ifndef KVM__VIRTIO_PCI_INTERNAL_H
 #define KVM__VIRTIO_PCI_INTERNAL_H
@@ -66,6 +66,13 @@ u8 vpci_isr_read(struct virtio_pci *vpci);
 u16 vpci_check_vector(struct virtio_pci *vpci, u16 vector);
 struct virt_queue *vpci_selected_vq(struct virtio_pci *vpci);
 void vpci_set_status(struct virtio_pci *vpci, u8 status);
+
+/*
+ * pci-modern.c: an access at @off of the memory BAR, in the part of it
+ * below the MSI-X table (common config, ISR, device config, doorbells).
+ */
+void vpci_modern_access(struct virtio_pci *vpci, u32 off, u8 *data, u32 len,
+			bool is_write);
 
 /* pci-legacy.c: the legacy I/O BAR. */
 u16 vpci_legacy_device_id(struct virtio_device *vdev);
