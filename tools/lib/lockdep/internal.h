@@ -36,6 +36,13 @@ bool lockdep_symbolize_object(unsigned long addr, bool code, char *buf,
 			      size_t len);
 
 const char *lockdep_short_path(const char *path);
+/*
+ * "name+0x1c" into @buf, for @off past the symbol; a return address (@code)
+ * is shown one byte further, where it really points.  Returns what
+ * snprintf() does.
+ */
+size_t lockdep_format_symbol(char *buf, size_t len, const char *name,
+			     unsigned long off, bool code);
 
 void lockdep_printf(const char *fmt, ...) __printf(1, 2);
 

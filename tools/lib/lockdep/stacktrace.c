@@ -71,6 +71,16 @@ const char *lockdep_short_path(const char *path)
 	return p ? p + 1 : path;
 }
 
+size_t lockdep_format_symbol(char *buf, size_t len, const char *name,
+			     unsigned long off, bool code)
+{
+	if (code)
+		off++;
+	if (!off)
+		return snprintf(buf, len, "%s", name);
+	return snprintf(buf, len, "%s+0x%lx", name, off);
+}
+
 void lockdep_symbolize(unsigned long addr, bool code, char *buf, size_t len)
 {
 	Dl_info info;

@@ -59,15 +59,8 @@ bool lockdep_symbolize_object(unsigned long addr, bool code, char *buf,
 				    NULL, NULL, NULL);
 	if (!name)
 		return false;
-	if (!code) {
-		if (off)
-			snprintf(buf, len, "%s+0x%lx", name, (unsigned long)off);
-		else
-			snprintf(buf, len, "%s", name);
-		return true;
-	}
-	n = snprintf(buf, len, "%s+0x%lx", name, (unsigned long)off + 1);
-	if (n >= len)
+	n = lockdep_format_symbol(buf, len, name, off, code);
+	if (!code || n >= len)
 		return true;
 	line = dwfl_module_getsrc(mod, addr - 1);
 	if (line)

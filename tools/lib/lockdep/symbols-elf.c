@@ -123,6 +123,7 @@ bool lockdep_symbolize_object(unsigned long addr, bool code, char *buf,
 	char name[256];
 	const char *base;
 	GElf_Addr off;
+	size_t n;
 	bool found;
 	Elf *elf;
 	int fd;
@@ -140,17 +141,13 @@ bool lockdep_symbolize_object(unsigned long addr, bool code, char *buf,
 	close(fd);
 	if (!found)
 		return false;
-	if (!code) {
-		if (off)
-			snprintf(buf, len, "%s+0x%lx", name, (unsigned long)off);
-		else
-			snprintf(buf, len, "%s", name);
+	n = lockdep_format_symbol(buf, len, name, off, code);
+	if (!code || n >= len)
 		return true;
-	}
 	if (obj.path == self_exe)
 		base = program_invocation_short_name;
 	else
 		base = strrchr(obj.path, '/') ? strrchr(obj.path, '/') + 1 : obj.path;
-	snprintf(buf, len, "%s+0x%lx (%s)", name, (unsigned long)off + 1, base);
+	snprintf(buf + n, len - n, " (%s)", base);
 	return true;
 }
