@@ -2,7 +2,7 @@
 /*
  * virtio-9p: shares a host directory with the guest (--9p DIR,TAG[,ro]).
  * The device is a single request queue; the protocol lives in
- * 9p-server.c.  Requests are served on the queue's own thread, in order,
+ * virtio/9p/ (server.c).  Requests are served on the queue's own thread, in order,
  * so a slow file system never holds up a vCPU or another device.
  */
 #include <errno.h>

@@ -1,15 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A 9P2000.L file server: the protocol behind virtio-9p, independent of
- * the transport.  See include/kvm/9p.h for the rules it keeps.
- *
- * Security model.  A fid holds an O_PATH descriptor of the object it names.
- * Walks go one component at a time with openat(O_NOFOLLOW) from the parent
- * descriptor, names may not contain '/', and ".." is computed from the
- * fid's current path below the root and reopened with RESOLVE_BENEATH.  The
- * server therefore never follows a symlink on the guest's behalf; a file is
- * opened by reopening its descriptor through /proc/self/fd, which lands on
- * exactly that object.  Device nodes are never opened.
+ * The 9P2000.L message handlers: each takes its request's fields from the
+ * wire (wire.c), reaches host objects only through fids (fid.c), and
+ * pushes its reply.
  */
 #include <dirent.h>
 #include <endian.h>
@@ -32,586 +25,7 @@
 #include <linux/mutex.h>
 
 #include "kvm/9p.h"
-
-#define FID_HASH_SIZE		256
-/* Largest xattr value (Linux's XATTR_SIZE_MAX). */
-#define P9_XATTR_MAX		(64 * 1024)
-/* Most iovecs one read or write is split into. */
-#define P9_MAX_IOV		256
-/* Rlerror: size[4] type[1] tag[2] ecode[4] */
-#define P9_RLERROR_SIZE		11
-
-struct p9_qid {
-	u8 type;
-	u32 version;
-	u64 path;
-};
-
-struct p9_fid {
-	struct hlist_node node;
-	u32 id;
-	int refs;		/* the table's and each user's; srv->lock */
-	u32 uid;		/* from Tattach, inherited by walks */
-	int fd;			/* O_PATH; -1 for an xattr read fid */
-
-	struct mutex lock;	/* the fields below */
-	int open_fd;		/* after Tlopen/Tlcreate, else -1 */
-	bool xattr;		/* reads/writes go to xattr_buf */
-	bool xattr_write;	/* Txattrcreate: set it at clunk */
-	char *xattr_name;
-	char *xattr_buf;
-	size_t xattr_size;
-	size_t xattr_written;
-	int xattr_flags;
-};
-
-struct p9_server {
-	int root_fd;
-	char *root_path;	/* canonical, without trailing '/' ("" for /) */
-	size_t root_len;
-	dev_t root_dev;
-	bool readonly;
-	mode_t umask;
-	u32 msize;
-
-	struct mutex lock;	/* the fid table */
-	struct hlist_head fids[FID_HASH_SIZE];
-};
-
-/* A cursor over an iovec array, bounded by @left bytes. */
-struct p9_iter {
-	const struct iovec *iov;
-	unsigned int nr;
-	unsigned int idx;
-	size_t off;
-	size_t left;
-};
-
-struct p9_req {
-	struct p9_server *srv;
-	struct p9_iter in;
-	struct p9_iter out;
-	u8 type;
-	u16 tag;
-};
-
-/* Iterators */
-
-static void iter_init(struct p9_iter *it, const struct iovec *iov,
-		      unsigned int nr, size_t limit)
-{
-	size_t total = 0;
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		total += iov[i].iov_len;
-	it->iov = iov;
-	it->nr = nr;
-	it->idx = 0;
-	it->off = 0;
-	it->left = min(total, limit);
-}
-
-/* Moves @len bytes between the iterator and @buf (or just skips them). */
-static bool iter_copy(struct p9_iter *it, void *buf, size_t len, bool to_iov)
-{
-	char *p = buf;
-
-	if (len > it->left)
-		return false;
-	it->left -= len;
-	while (len) {
-		const struct iovec *v = &it->iov[it->idx];
-		size_t n = min(len, v->iov_len - it->off);
-		char *base = (char *)v->iov_base + it->off;
-
-		if (p && to_iov)
-			memcpy(base, p, n);
-		else if (p)
-			memcpy(p, base, n);
-		if (p)
-			p += n;
-		len -= n;
-		it->off += n;
-		if (it->off == v->iov_len) {
-			it->idx++;
-			it->off = 0;
-		}
-	}
-	return true;
-}
-
-/*
- * Describes the next @len bytes (at most) as iovecs in @dst and advances
- * past them.  Returns the number of iovecs; *@got tells the bytes.
- */
-static int iter_slice(struct p9_iter *it, struct iovec *dst, int max,
-		      size_t len, size_t *got)
-{
-	int n = 0;
-
-	len = min(len, it->left);
-	*got = 0;
-	while (len && n < max && it->idx < it->nr) {
-		const struct iovec *v = &it->iov[it->idx];
-		size_t chunk = min(len, v->iov_len - it->off);
-
-		if (chunk) {
-			dst[n].iov_base = (char *)v->iov_base + it->off;
-			dst[n].iov_len = chunk;
-			n++;
-		}
-		*got += chunk;
-		len -= chunk;
-		it->left -= chunk;
-		it->off += chunk;
-		if (it->off == v->iov_len) {
-			it->idx++;
-			it->off = 0;
-		}
-	}
-	return n;
-}
-
-/* Unmarshalling: each returns 0 or -EPROTO for a short message. */
-
-static int pull(struct p9_req *r, void *buf, size_t len)
-{
-	return iter_copy(&r->in, buf, len, false) ? 0 : -EPROTO;
-}
-
-static int pull_u8(struct p9_req *r, u8 *v)
-{
-	return pull(r, v, 1);
-}
-
-static int pull_u16(struct p9_req *r, u16 *v)
-{
-	__le16 le;
-
-	if (pull(r, &le, sizeof(le)))
-		return -EPROTO;
-	*v = le16toh(le);
-	return 0;
-}
-
-static int pull_u32(struct p9_req *r, u32 *v)
-{
-	__le32 le;
-
-	if (pull(r, &le, sizeof(le)))
-		return -EPROTO;
-	*v = le32toh(le);
-	return 0;
-}
-
-static int pull_u64(struct p9_req *r, u64 *v)
-{
-	__le64 le;
-
-	if (pull(r, &le, sizeof(le)))
-		return -EPROTO;
-	*v = le64toh(le);
-	return 0;
-}
-
-/*
- * A string into @buf (NUL-terminated).  Strings longer than @size - 1 get
- * ENAMETOOLONG, strings with a NUL inside EINVAL.
- */
-static int pull_str(struct p9_req *r, char *buf, size_t size)
-{
-	u16 len;
-
-	if (pull_u16(r, &len))
-		return -EPROTO;
-	if (len >= size) {
-		if (len > r->in.left)
-			return -EPROTO;
-		return -ENAMETOOLONG;
-	}
-	if (pull(r, buf, len))
-		return -EPROTO;
-	buf[len] = '\0';
-	if (strlen(buf) != len)
-		return -EINVAL;
-	return 0;
-}
-
-/* A single path component of a new or existing entry. */
-static int pull_name(struct p9_req *r, char *buf, size_t size)
-{
-	int ret = pull_str(r, buf, size);
-
-	if (ret)
-		return ret;
-	if (!buf[0] || strchr(buf, '/') || !strcmp(buf, ".") ||
-	    !strcmp(buf, ".."))
-		return -EINVAL;
-	return 0;
-}
-
-/* Marshalling: each returns 0 or -ENOBUFS when the reply does not fit. */
-
-static int push(struct p9_req *r, const void *buf, size_t len)
-{
-	return iter_copy(&r->out, (void *)buf, len, true) ? 0 : -ENOBUFS;
-}
-
-static int push_u8(struct p9_req *r, u8 v)
-{
-	return push(r, &v, 1);
-}
-
-static int push_u32(struct p9_req *r, u32 v)
-{
-	__le32 le = htole32(v);
-
-	return push(r, &le, sizeof(le));
-}
-
-static int push_u64(struct p9_req *r, u64 v)
-{
-	__le64 le = htole64(v);
-
-	return push(r, &le, sizeof(le));
-}
-
-static int push_u16(struct p9_req *r, u16 v)
-{
-	__le16 le = htole16(v);
-
-	return push(r, &le, sizeof(le));
-}
-
-static int push_str(struct p9_req *r, const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len > 0xffff)
-		return -ENAMETOOLONG;
-	return push_u16(r, len) ?: push(r, s, len);
-}
-
-static int push_qid(struct p9_req *r, const struct p9_qid *qid)
-{
-	return push_u8(r, qid->type) ?: push_u32(r, qid->version) ?:
-	       push_u64(r, qid->path);
-}
-
-/* Host objects */
-
-static int sys_openat2(int dirfd, const char *path, int flags)
-{
-	struct open_how how = {
-		.flags = flags | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(__NR_openat2, dirfd, path, &how, sizeof(how));
-
-	return fd < 0 ? -errno : (int)fd;
-}
-
-static void proc_fd_path(char *buf, size_t size, int fd)
-{
-	snprintf(buf, size, "/proc/self/fd/%d", fd);
-}
-
-/* Opens the very object @fd (an O_PATH descriptor) refers to. */
-static int reopen(int fd, int flags)
-{
-	char path[40];
-	int ret;
-
-	proc_fd_path(path, sizeof(path), fd);
-	ret = open(path, flags | O_CLOEXEC);
-	return ret < 0 ? -errno : ret;
-}
-
-static int fstat_fd(int fd, struct stat *st)
-{
-	if (fstatat(fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
-		return -errno;
-	return 0;
-}
-
-static void stat_to_qid(struct p9_server *srv, const struct stat *st,
-			struct p9_qid *qid)
-{
-	if (S_ISDIR(st->st_mode))
-		qid->type = P9_QTDIR;
-	else if (S_ISLNK(st->st_mode))
-		qid->type = P9_QTSYMLINK;
-	else
-		qid->type = P9_QTFILE;
-	qid->version = 0;
-	qid->path = st->st_ino;
-	/* Keep inode numbers of other file systems below the root apart. */
-	if (st->st_dev != srv->root_dev)
-		qid->path ^= ((u64)st->st_dev * 0x9e3779b97f4a7c15ULL) &
-			     0xffff000000000000ULL;
-}
-
-static int fd_qid(struct p9_server *srv, int fd, struct p9_qid *qid)
-{
-	struct stat st;
-	int ret = fstat_fd(fd, &st);
-
-	if (!ret)
-		stat_to_qid(srv, &st, qid);
-	return ret;
-}
-
-/*
- * The path of @fd relative to the root ("" for the root itself), from
- * /proc: it follows renames.  Fails if the object is no longer below the
- * root.
- */
-static int fd_relpath(struct p9_server *srv, int fd, char *buf, size_t size,
-		      const char **rel)
-{
-	char link[40];
-	ssize_t len;
-
-	proc_fd_path(link, sizeof(link), fd);
-	len = readlink(link, buf, size - 1);
-	if (len < 0)
-		return -errno;
-	if ((size_t)len >= size - 1)
-		return -ENAMETOOLONG;
-	buf[len] = '\0';
-	if (strncmp(buf, srv->root_path, srv->root_len))
-		return -EXDEV;
-	if (buf[srv->root_len] == '\0' && srv->root_len) {
-		*rel = "";
-		return 0;
-	}
-	if (buf[srv->root_len] != '/')
-		return -EXDEV;
-	*rel = buf + srv->root_len + 1;
-	return 0;
-}
-
-/*
- * The directory holding @fd, opened O_PATH beneath the root, and the name
- * of @fd in it.  The root has no parent: -EBUSY.
- */
-static int fd_parent(struct p9_server *srv, int fd, int *dirfd, char *name,
-		     size_t name_size)
-{
-	char buf[PATH_MAX];
-	const char *rel;
-	char *slash;
-	int ret;
-
-	ret = fd_relpath(srv, fd, buf, sizeof(buf), &rel);
-	if (ret)
-		return ret;
-	if (!*rel)
-		return -EBUSY;
-	slash = strrchr(rel, '/');
-	if (strlen(slash ? slash + 1 : rel) >= name_size)
-		return -ENAMETOOLONG;
-	strcpy(name, slash ? slash + 1 : rel);
-	if (slash)
-		*slash = '\0';
-	ret = sys_openat2(srv->root_fd, slash ? rel : ".",
-			  O_PATH | O_DIRECTORY);
-	if (ret < 0)
-		return ret;
-	*dirfd = ret;
-	return 0;
-}
-
-/* One walk step from @dirfd; returns a new O_PATH descriptor. */
-static int walk_one(struct p9_server *srv, int dirfd, const char *name)
-{
-	char buf[PATH_MAX];
-	const char *rel;
-	char *slash;
-	int ret;
-
-	if (strcmp(name, "..")) {
-		ret = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		return ret < 0 ? -errno : ret;
-	}
-
-	/* ".." of the root is the root. */
-	ret = fd_relpath(srv, dirfd, buf, sizeof(buf), &rel);
-	if (ret)
-		return ret;
-	slash = strrchr(rel, '/');
-	if (slash)
-		*slash = '\0';
-	return sys_openat2(srv->root_fd, slash ? rel : ".",
-			   O_PATH | O_DIRECTORY);
-}
-
-/* The fid table */
-
-static struct hlist_head *fid_bucket(struct p9_server *srv, u32 id)
-{
-	return &srv->fids[id % FID_HASH_SIZE];
-}
-
-static struct p9_fid *__fid_find(struct p9_server *srv, u32 id)
-{
-	struct p9_fid *fid;
-
-	hlist_for_each_entry(fid, fid_bucket(srv, id), node)
-		if (fid->id == id)
-			return fid;
-	return NULL;
-}
-
-static struct p9_fid *fid_alloc(u32 id, int fd, u32 uid)
-{
-	struct p9_fid *fid = calloc(1, sizeof(*fid));
-
-	if (!fid)
-		return NULL;
-	fid->id = id;
-	fid->fd = fd;
-	fid->uid = uid;
-	fid->open_fd = -1;
-	fid->refs = 1;
-	mutex_init(&fid->lock);
-	return fid;
-}
-
-static void fid_free(struct p9_fid *fid)
-{
-	if (fid->open_fd >= 0)
-		close(fid->open_fd);
-	if (fid->fd >= 0)
-		close(fid->fd);
-	free(fid->xattr_name);
-	free(fid->xattr_buf);
-	mutex_destroy(&fid->lock);
-	free(fid);
-}
-
-/* Looks a fid up and takes a reference: NULL if there is none. */
-static struct p9_fid *fid_get(struct p9_server *srv, u32 id)
-{
-	struct p9_fid *fid;
-
-	mutex_lock(&srv->lock);
-	fid = __fid_find(srv, id);
-	if (fid)
-		fid->refs++;
-	mutex_unlock(&srv->lock);
-	return fid;
-}
-
-static void fid_put(struct p9_server *srv, struct p9_fid *fid)
-{
-	bool last;
-
-	mutex_lock(&srv->lock);
-	last = --fid->refs == 0;
-	mutex_unlock(&srv->lock);
-	if (last)
-		fid_free(fid);
-}
-
-/*
- * Adds a new fid; the table owns the reference it was allocated with.
- * -EEXIST (and @fid freed) if the number is taken.
- */
-static int fid_insert(struct p9_server *srv, struct p9_fid *fid)
-{
-	mutex_lock(&srv->lock);
-	if (__fid_find(srv, fid->id)) {
-		mutex_unlock(&srv->lock);
-		fid_free(fid);
-		return -EEXIST;
-	}
-	hlist_add_head(&fid->node, fid_bucket(srv, fid->id));
-	mutex_unlock(&srv->lock);
-	return 0;
-}
-
-static bool fid_exists(struct p9_server *srv, u32 id)
-{
-	bool ret;
-
-	mutex_lock(&srv->lock);
-	ret = __fid_find(srv, id) != NULL;
-	mutex_unlock(&srv->lock);
-	return ret;
-}
-
-/* Unhashes a fid; the caller gets the table's reference. */
-static struct p9_fid *fid_remove(struct p9_server *srv, u32 id)
-{
-	struct p9_fid *fid;
-
-	mutex_lock(&srv->lock);
-	fid = __fid_find(srv, id);
-	if (fid)
-		hlist_del(&fid->node);
-	mutex_unlock(&srv->lock);
-	return fid;
-}
-
-static void fid_remove_all(struct p9_server *srv)
-{
-	struct hlist_node *tmp;
-	struct p9_fid *fid;
-	struct hlist_head gone = HLIST_HEAD_INIT;
-	int i;
-
-	mutex_lock(&srv->lock);
-	for (i = 0; i < FID_HASH_SIZE; i++) {
-		hlist_for_each_entry_safe(fid, tmp, &srv->fids[i], node) {
-			hlist_del(&fid->node);
-			hlist_add_head(&fid->node, &gone);
-		}
-	}
-	mutex_unlock(&srv->lock);
-	hlist_for_each_entry_safe(fid, tmp, &gone, node)
-		fid_put(srv, fid);
-}
-
-/* Gets a fid that names a file (not an xattr): -EBADF otherwise. */
-static int get_path_fid(struct p9_req *r, u32 id, struct p9_fid **out)
-{
-	struct p9_fid *fid = fid_get(r->srv, id);
-
-	if (!fid)
-		return -EBADF;
-	if (fid->fd < 0 || fid->xattr) {
-		fid_put(r->srv, fid);
-		return -EBADF;
-	}
-	*out = fid;
-	return 0;
-}
-
-/*
- * A new object @fd in a directory of @dfid was created with @mode: undo
- * our own umask and give it the guest user's ownership when we can.
- */
-static void fixup_new(struct p9_server *srv, struct p9_fid *dfid, int fd,
-		      mode_t mode, u32 gid, struct stat *st)
-{
-	char path[40];
-
-	if (fstat_fd(fd, st))
-		return;
-	if ((mode & srv->umask) && !S_ISLNK(st->st_mode)) {
-		proc_fd_path(path, sizeof(path), fd);
-		if (chmod(path, mode & 07777) == 0)
-			st->st_mode = (st->st_mode & S_IFMT) | (mode & 07777);
-	}
-	if (geteuid() == 0)
-		fchownat(fd, "", dfid->uid, gid,
-			 AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
-}
-
-/* The handlers: each returns 0 with the reply body pushed, or -errno. */
+#include "internal.h"
 
 static int p9_version(struct p9_req *r)
 {
@@ -619,10 +33,10 @@ static int p9_version(struct p9_req *r)
 	u32 msize;
 	int ret;
 
-	ret = pull_u32(r, &msize);
+	ret = p9_pull_u32(r, &msize);
 	if (ret)
 		return ret;
-	ret = pull_str(r, version, sizeof(version));
+	ret = p9_pull_str(r, version, sizeof(version));
 	if (ret == -ENAMETOOLONG)
 		version[0] = '\0';
 	else if (ret)
@@ -632,11 +46,11 @@ static int p9_version(struct p9_req *r)
 	msize = min_t(u32, msize, P9_MAX_MSIZE);
 
 	/* A new session: every fid of the old one is gone. */
-	fid_remove_all(r->srv);
+	p9_fid_remove_all(r->srv);
 	if (strncmp(version, "9P2000.L", 8))
-		return push_u32(r, msize) ?: push_str(r, "unknown");
+		return p9_push_u32(r, msize) ?: p9_push_str(r, "unknown");
 	r->srv->msize = msize;
-	return push_u32(r, msize) ?: push_str(r, "9P2000.L");
+	return p9_push_u32(r, msize) ?: p9_push_str(r, "9P2000.L");
 }
 
 static int p9_attach(struct p9_req *r)
@@ -647,9 +61,9 @@ static int p9_attach(struct p9_req *r)
 	struct p9_qid qid;
 	int fd, ret;
 
-	ret = pull_u32(r, &id) ?: pull_u32(r, &afid) ?:
-	      pull_str(r, uname, sizeof(uname)) ?:
-	      pull_str(r, aname, sizeof(aname)) ?: pull_u32(r, &uid);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u32(r, &afid) ?:
+	      p9_pull_str(r, uname, sizeof(uname)) ?:
+	      p9_pull_str(r, aname, sizeof(aname)) ?: p9_pull_u32(r, &uid);
 	if (ret)
 		return ret;
 	if (afid != P9_NOFID)
@@ -657,19 +71,19 @@ static int p9_attach(struct p9_req *r)
 	if (uid == P9_NOFID)
 		uid = 0;
 
-	fd = sys_openat2(r->srv->root_fd, ".", O_PATH | O_DIRECTORY);
+	fd = p9_openat2(r->srv->root_fd, ".", O_PATH | O_DIRECTORY);
 	if (fd < 0)
 		return fd;
-	ret = fd_qid(r->srv, fd, &qid);
-	fid = ret ? NULL : fid_alloc(id, fd, uid);
+	ret = p9_fd_qid(r->srv, fd, &qid);
+	fid = ret ? NULL : p9_fid_alloc(id, fd, uid);
 	if (!fid) {
 		close(fd);
 		return ret ?: -ENOMEM;
 	}
-	ret = fid_insert(r->srv, fid);
+	ret = p9_fid_insert(r->srv, fid);
 	if (ret)
 		return ret;
-	return push_qid(r, &qid);
+	return p9_push_qid(r, &qid);
 }
 
 /* "." stays, anything else is one step down or up. */
@@ -683,11 +97,11 @@ static int walk_step(struct p9_server *srv, int cur, const char *name,
 		if (next < 0)
 			return -errno;
 	} else {
-		next = walk_one(srv, cur, name);
+		next = p9_walk_one(srv, cur, name);
 		if (next < 0)
 			return next;
 	}
-	ret = fd_qid(srv, next, qid);
+	ret = p9_fd_qid(srv, next, qid);
 	if (ret) {
 		close(next);
 		return ret;
@@ -738,7 +152,7 @@ static int p9_walk(struct p9_req *r)
 	u32 id, newid;
 	u16 nwname;
 
-	ret = pull_u32(r, &id) ?: pull_u32(r, &newid) ?: pull_u16(r, &nwname);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u32(r, &newid) ?: p9_pull_u16(r, &nwname);
 	if (ret)
 		return ret;
 	if (nwname > P9_MAXWELEM)
@@ -747,7 +161,7 @@ static int p9_walk(struct p9_req *r)
 	if (!names)
 		return -ENOMEM;
 	for (i = 0; i < nwname; i++) {
-		ret = pull_str(r, names[i], sizeof(names[i]));
+		ret = p9_pull_str(r, names[i], sizeof(names[i]));
 		if (ret)
 			goto out;
 		if (!names[i][0] || strchr(names[i], '/')) {
@@ -755,10 +169,10 @@ static int p9_walk(struct p9_req *r)
 			goto out;
 		}
 	}
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		goto out;
-	if (newid != id && fid_exists(r->srv, newid)) {
+	if (newid != id && p9_fid_exists(r->srv, newid)) {
 		ret = -EEXIST;
 		goto out;
 	}
@@ -778,23 +192,23 @@ static int p9_walk(struct p9_req *r)
 		fid->fd = fd;
 		mutex_unlock(&fid->lock);
 	} else if (nwqid == nwname) {
-		nfid = fid_alloc(newid, fd, fid->uid);
+		nfid = p9_fid_alloc(newid, fd, fid->uid);
 		if (!nfid) {
 			close(fd);
 			ret = -ENOMEM;
 			goto out;
 		}
-		ret = fid_insert(r->srv, nfid);
+		ret = p9_fid_insert(r->srv, nfid);
 		if (ret)
 			goto out;
 	}
 
-	ret = push_u16(r, nwqid);
+	ret = p9_push_u16(r, nwqid);
 	for (i = 0; i < nwqid && !ret; i++)
-		ret = push_qid(r, &qids[i]);
+		ret = p9_push_qid(r, &qids[i]);
 out:
 	if (fid)
-		fid_put(r->srv, fid);
+		p9_fid_put(r->srv, fid);
 	free(names);
 	return ret;
 }
@@ -816,29 +230,29 @@ static int p9_getattr(struct p9_req *r)
 	u32 id;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_u64(r, &mask);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u64(r, &mask);
 	if (ret)
 		return ret;
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
-	ret = fstat_fd(fid->fd, &st);
-	fid_put(r->srv, fid);
+	ret = p9_fstat(fid->fd, &st);
+	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret;
-	stat_to_qid(r->srv, &st, &qid);
+	p9_stat_to_qid(r->srv, &st, &qid);
 
-	return push_u64(r, P9_STATS_BASIC) ?: push_qid(r, &qid) ?:
-	       push_u32(r, st.st_mode) ?: push_u32(r, st.st_uid) ?:
-	       push_u32(r, st.st_gid) ?: push_u64(r, st.st_nlink) ?:
-	       push_u64(r, encode_rdev(st.st_rdev)) ?:
-	       push_u64(r, st.st_size) ?: push_u64(r, st.st_blksize) ?:
-	       push_u64(r, st.st_blocks) ?:
-	       push_u64(r, st.st_atim.tv_sec) ?: push_u64(r, st.st_atim.tv_nsec) ?:
-	       push_u64(r, st.st_mtim.tv_sec) ?: push_u64(r, st.st_mtim.tv_nsec) ?:
-	       push_u64(r, st.st_ctim.tv_sec) ?: push_u64(r, st.st_ctim.tv_nsec) ?:
-	       push_u64(r, 0) ?: push_u64(r, 0) ?:	/* btime */
-	       push_u64(r, 0) ?: push_u64(r, 0);	/* gen, data_version */
+	return p9_push_u64(r, P9_STATS_BASIC) ?: p9_push_qid(r, &qid) ?:
+	       p9_push_u32(r, st.st_mode) ?: p9_push_u32(r, st.st_uid) ?:
+	       p9_push_u32(r, st.st_gid) ?: p9_push_u64(r, st.st_nlink) ?:
+	       p9_push_u64(r, encode_rdev(st.st_rdev)) ?:
+	       p9_push_u64(r, st.st_size) ?: p9_push_u64(r, st.st_blksize) ?:
+	       p9_push_u64(r, st.st_blocks) ?:
+	       p9_push_u64(r, st.st_atim.tv_sec) ?: p9_push_u64(r, st.st_atim.tv_nsec) ?:
+	       p9_push_u64(r, st.st_mtim.tv_sec) ?: p9_push_u64(r, st.st_mtim.tv_nsec) ?:
+	       p9_push_u64(r, st.st_ctim.tv_sec) ?: p9_push_u64(r, st.st_ctim.tv_nsec) ?:
+	       p9_push_u64(r, 0) ?: p9_push_u64(r, 0) ?:	/* btime */
+	       p9_push_u64(r, 0) ?: p9_push_u64(r, 0);	/* gen, data_version */
 }
 
 static struct timespec attr_time(u32 valid, u32 bit, u32 set_bit, u64 sec,
@@ -864,10 +278,10 @@ static int setattr_fid(struct p9_fid *fid, u32 valid, u32 mode, u32 uid,
 	struct stat st;
 	int ret;
 
-	ret = fstat_fd(fid->fd, &st);
+	ret = p9_fstat(fid->fd, &st);
 	if (ret)
 		return ret;
-	proc_fd_path(path, sizeof(path), fid->fd);
+	p9_proc_fd_path(path, sizeof(path), fid->fd);
 
 	/* Symlinks have no mode of their own. */
 	if ((valid & P9_ATTR_MODE) && !S_ISLNK(st.st_mode) &&
@@ -906,26 +320,26 @@ static int p9_setattr(struct p9_req *r)
 	struct p9_fid *fid;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_u32(r, &valid) ?: pull_u32(r, &mode) ?:
-	      pull_u32(r, &uid) ?: pull_u32(r, &gid) ?: pull_u64(r, &size) ?:
-	      pull_u64(r, &asec) ?: pull_u64(r, &ansec) ?:
-	      pull_u64(r, &msec) ?: pull_u64(r, &mnsec);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u32(r, &valid) ?: p9_pull_u32(r, &mode) ?:
+	      p9_pull_u32(r, &uid) ?: p9_pull_u32(r, &gid) ?: p9_pull_u64(r, &size) ?:
+	      p9_pull_u64(r, &asec) ?: p9_pull_u64(r, &ansec) ?:
+	      p9_pull_u64(r, &msec) ?: p9_pull_u64(r, &mnsec);
 	if (ret)
 		return ret;
 	if ((valid & P9_ATTR_ATIME_SET && ansec >= 1000000000) ||
 	    (valid & P9_ATTR_MTIME_SET && mnsec >= 1000000000))
 		return -EINVAL;
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
 	if (r->srv->readonly && (valid & ~P9_ATTR_CTIME)) {
-		fid_put(r->srv, fid);
+		p9_fid_put(r->srv, fid);
 		return -EROFS;
 	}
 	ts[0] = attr_time(valid, P9_ATTR_ATIME, P9_ATTR_ATIME_SET, asec, ansec);
 	ts[1] = attr_time(valid, P9_ATTR_MTIME, P9_ATTR_MTIME_SET, msec, mnsec);
 	ret = setattr_fid(fid, valid, mode, uid, gid, size, ts);
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	return ret;
 }
 
@@ -962,7 +376,7 @@ static int open_fid(struct p9_req *r, struct p9_fid *fid, u32 dotl,
 
 	if (fid->open_fd >= 0 || fid->xattr)
 		return -EBADF;
-	ret = fstat_fd(fid->fd, &st);
+	ret = p9_fstat(fid->fd, &st);
 	if (ret)
 		return ret;
 	if (S_ISLNK(st.st_mode))
@@ -977,11 +391,11 @@ static int open_fid(struct p9_req *r, struct p9_fid *fid, u32 dotl,
 			return -EISDIR;
 		flags = O_RDONLY | O_DIRECTORY;
 	}
-	fd = reopen(fid->fd, flags);
+	fd = p9_reopen(fid->fd, flags);
 	if (fd < 0)
 		return fd;
 	fid->open_fd = fd;
-	stat_to_qid(r->srv, &st, qid);
+	p9_stat_to_qid(r->srv, &st, qid);
 	return 0;
 }
 
@@ -992,23 +406,23 @@ static int p9_lopen(struct p9_req *r)
 	u32 id, dotl;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_u32(r, &dotl);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u32(r, &dotl);
 	if (ret)
 		return ret;
 	if ((dotl & P9_DOTL_ACCMODE) == P9_DOTL_ACCMODE)
 		return -EINVAL;
 	if (r->srv->readonly && dotl_writes(dotl))
 		return -EROFS;
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
 	mutex_lock(&fid->lock);
 	ret = open_fid(r, fid, dotl, &qid);
 	mutex_unlock(&fid->lock);
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret;
-	return push_qid(r, &qid) ?: push_u32(r, 0);
+	return p9_push_qid(r, &qid) ?: p9_push_u32(r, 0);
 }
 
 static int create_in(struct p9_req *r, struct p9_fid *fid, const char *name,
@@ -1026,13 +440,13 @@ static int create_in(struct p9_req *r, struct p9_fid *fid, const char *name,
 		    mode & 07777);
 	if (fd < 0)
 		return -errno;
-	pfd = reopen(fd, O_PATH);
+	pfd = p9_reopen(fd, O_PATH);
 	if (pfd < 0) {
 		close(fd);
 		return pfd;
 	}
-	fixup_new(r->srv, fid, pfd, mode, gid, &st);
-	stat_to_qid(r->srv, &st, qid);
+	p9_fixup_new(r->srv, fid, pfd, mode, gid, &st);
+	p9_stat_to_qid(r->srv, &st, qid);
 	/* The fid now stands for the new, open file. */
 	close(fid->fd);
 	fid->fd = pfd;
@@ -1048,24 +462,24 @@ static int p9_lcreate(struct p9_req *r)
 	struct p9_qid qid;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_name(r, name, sizeof(name)) ?:
-	      pull_u32(r, &dotl) ?: pull_u32(r, &mode) ?: pull_u32(r, &gid);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_name(r, name, sizeof(name)) ?:
+	      p9_pull_u32(r, &dotl) ?: p9_pull_u32(r, &mode) ?: p9_pull_u32(r, &gid);
 	if (ret)
 		return ret;
 	if ((dotl & P9_DOTL_ACCMODE) == P9_DOTL_ACCMODE)
 		return -EINVAL;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
 	mutex_lock(&fid->lock);
 	ret = create_in(r, fid, name, dotl, mode, gid, &qid);
 	mutex_unlock(&fid->lock);
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret;
-	return push_qid(r, &qid) ?: push_u32(r, 0);
+	return p9_push_qid(r, &qid) ?: p9_push_u32(r, 0);
 }
 
 /* After mkdir/mknod/symlink: the qid of @name in @dfid, fixed up. */
@@ -1079,9 +493,9 @@ static int new_entry_qid(struct p9_req *r, struct p9_fid *dfid,
 	fd = openat(dfid->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	fixup_new(r->srv, dfid, fd, mode, gid, &st);
+	p9_fixup_new(r->srv, dfid, fd, mode, gid, &st);
 	close(fd);
-	stat_to_qid(r->srv, &st, qid);
+	p9_stat_to_qid(r->srv, &st, qid);
 	return 0;
 }
 
@@ -1093,21 +507,21 @@ static int p9_mkdir(struct p9_req *r)
 	u32 id, mode, gid;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_name(r, name, sizeof(name)) ?:
-	      pull_u32(r, &mode) ?: pull_u32(r, &gid);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_name(r, name, sizeof(name)) ?:
+	      p9_pull_u32(r, &mode) ?: p9_pull_u32(r, &gid);
 	if (ret)
 		return ret;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = get_path_fid(r, id, &dfid);
+	ret = p9_get_path_fid(r, id, &dfid);
 	if (ret)
 		return ret;
 	if (mkdirat(dfid->fd, name, mode & 07777))
 		ret = -errno;
 	else
 		ret = new_entry_qid(r, dfid, name, mode & 07777, gid, &qid);
-	fid_put(r->srv, dfid);
-	return ret ?: push_qid(r, &qid);
+	p9_fid_put(r->srv, dfid);
+	return ret ?: p9_push_qid(r, &qid);
 }
 
 static int p9_mknod(struct p9_req *r)
@@ -1118,9 +532,9 @@ static int p9_mknod(struct p9_req *r)
 	struct p9_qid qid;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_name(r, name, sizeof(name)) ?:
-	      pull_u32(r, &mode) ?: pull_u32(r, &ma) ?: pull_u32(r, &mi) ?:
-	      pull_u32(r, &gid);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_name(r, name, sizeof(name)) ?:
+	      p9_pull_u32(r, &mode) ?: p9_pull_u32(r, &ma) ?: p9_pull_u32(r, &mi) ?:
+	      p9_pull_u32(r, &gid);
 	if (ret)
 		return ret;
 	if (r->srv->readonly)
@@ -1131,15 +545,15 @@ static int p9_mknod(struct p9_req *r)
 	default:
 		return -EINVAL;
 	}
-	ret = get_path_fid(r, id, &dfid);
+	ret = p9_get_path_fid(r, id, &dfid);
 	if (ret)
 		return ret;
 	if (mknodat(dfid->fd, name, mode & (S_IFMT | 07777), makedev(ma, mi)))
 		ret = -errno;
 	else
 		ret = new_entry_qid(r, dfid, name, mode & 07777, gid, &qid);
-	fid_put(r->srv, dfid);
-	return ret ?: push_qid(r, &qid);
+	p9_fid_put(r->srv, dfid);
+	return ret ?: p9_push_qid(r, &qid);
 }
 
 static int p9_symlink(struct p9_req *r)
@@ -1150,15 +564,15 @@ static int p9_symlink(struct p9_req *r)
 	u32 id, gid;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_name(r, name, sizeof(name)) ?:
-	      pull_str(r, target, sizeof(target)) ?: pull_u32(r, &gid);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_name(r, name, sizeof(name)) ?:
+	      p9_pull_str(r, target, sizeof(target)) ?: p9_pull_u32(r, &gid);
 	if (ret)
 		return ret;
 	if (!target[0])
 		return -ENOENT;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = get_path_fid(r, id, &dfid);
+	ret = p9_get_path_fid(r, id, &dfid);
 	if (ret)
 		return ret;
 	/* Only ever read back, never followed here: any target is fine. */
@@ -1166,8 +580,8 @@ static int p9_symlink(struct p9_req *r)
 		ret = -errno;
 	else
 		ret = new_entry_qid(r, dfid, name, 0, gid, &qid);
-	fid_put(r->srv, dfid);
-	return ret ?: push_qid(r, &qid);
+	p9_fid_put(r->srv, dfid);
+	return ret ?: p9_push_qid(r, &qid);
 }
 
 static int p9_readlink(struct p9_req *r)
@@ -1178,19 +592,19 @@ static int p9_readlink(struct p9_req *r)
 	u32 id;
 	int ret;
 
-	ret = pull_u32(r, &id);
+	ret = p9_pull_u32(r, &id);
 	if (ret)
 		return ret;
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
 	len = readlinkat(fid->fd, "", target, sizeof(target) - 1);
 	ret = len < 0 ? -errno : 0;
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret == -ENOENT ? -EINVAL : ret;
 	target[len] = '\0';
-	return push_str(r, target);
+	return p9_push_str(r, target);
 }
 
 static int link_fid(struct p9_server *srv, struct p9_fid *dfid,
@@ -1200,17 +614,17 @@ static int link_fid(struct p9_server *srv, struct p9_fid *dfid,
 	struct stat st;
 	int pfd, ret;
 
-	ret = fstat_fd(fid->fd, &st);
+	ret = p9_fstat(fid->fd, &st);
 	if (ret)
 		return ret;
 	if (!S_ISLNK(st.st_mode)) {
-		proc_fd_path(path, sizeof(path), fid->fd);
+		p9_proc_fd_path(path, sizeof(path), fid->fd);
 		if (linkat(AT_FDCWD, path, dfid->fd, name, AT_SYMLINK_FOLLOW))
 			return -errno;
 		return 0;
 	}
 	/* A symlink itself: by its name, without following it. */
-	ret = fd_parent(srv, fid->fd, &pfd, oname, sizeof(oname));
+	ret = p9_fd_parent(srv, fid->fd, &pfd, oname, sizeof(oname));
 	if (ret)
 		return ret;
 	if (linkat(pfd, oname, dfid->fd, name, 0))
@@ -1226,19 +640,19 @@ static int p9_link(struct p9_req *r)
 	u32 did, id;
 	int ret;
 
-	ret = pull_u32(r, &did) ?: pull_u32(r, &id) ?:
-	      pull_name(r, name, sizeof(name));
+	ret = p9_pull_u32(r, &did) ?: p9_pull_u32(r, &id) ?:
+	      p9_pull_name(r, name, sizeof(name));
 	if (ret)
 		return ret;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = get_path_fid(r, did, &dfid) ?: get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, did, &dfid) ?: p9_get_path_fid(r, id, &fid);
 	if (!ret)
 		ret = link_fid(r->srv, dfid, fid, name);
 	if (fid)
-		fid_put(r->srv, fid);
+		p9_fid_put(r->srv, fid);
 	if (dfid)
-		fid_put(r->srv, dfid);
+		p9_fid_put(r->srv, dfid);
 	return ret;
 }
 
@@ -1249,19 +663,19 @@ static int p9_renameat(struct p9_req *r)
 	u32 oid, nid;
 	int ret;
 
-	ret = pull_u32(r, &oid) ?: pull_name(r, oname, sizeof(oname)) ?:
-	      pull_u32(r, &nid) ?: pull_name(r, nname, sizeof(nname));
+	ret = p9_pull_u32(r, &oid) ?: p9_pull_name(r, oname, sizeof(oname)) ?:
+	      p9_pull_u32(r, &nid) ?: p9_pull_name(r, nname, sizeof(nname));
 	if (ret)
 		return ret;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = get_path_fid(r, oid, &ofid) ?: get_path_fid(r, nid, &nfid);
+	ret = p9_get_path_fid(r, oid, &ofid) ?: p9_get_path_fid(r, nid, &nfid);
 	if (!ret && renameat(ofid->fd, oname, nfid->fd, nname))
 		ret = -errno;
 	if (ofid)
-		fid_put(r->srv, ofid);
+		p9_fid_put(r->srv, ofid);
 	if (nfid)
-		fid_put(r->srv, nfid);
+		p9_fid_put(r->srv, nfid);
 	return ret;
 }
 
@@ -1272,23 +686,23 @@ static int p9_rename(struct p9_req *r)
 	int pfd = -1, ret;
 	u32 id, did;
 
-	ret = pull_u32(r, &id) ?: pull_u32(r, &did) ?:
-	      pull_name(r, nname, sizeof(nname));
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u32(r, &did) ?:
+	      p9_pull_name(r, nname, sizeof(nname));
 	if (ret)
 		return ret;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = get_path_fid(r, id, &fid) ?: get_path_fid(r, did, &dfid);
+	ret = p9_get_path_fid(r, id, &fid) ?: p9_get_path_fid(r, did, &dfid);
 	if (!ret)
-		ret = fd_parent(r->srv, fid->fd, &pfd, oname, sizeof(oname));
+		ret = p9_fd_parent(r->srv, fid->fd, &pfd, oname, sizeof(oname));
 	if (!ret && renameat(pfd, oname, dfid->fd, nname))
 		ret = -errno;
 	if (pfd >= 0)
 		close(pfd);
 	if (fid)
-		fid_put(r->srv, fid);
+		p9_fid_put(r->srv, fid);
 	if (dfid)
-		fid_put(r->srv, dfid);
+		p9_fid_put(r->srv, dfid);
 	return ret;
 }
 
@@ -1299,20 +713,20 @@ static int p9_unlinkat(struct p9_req *r)
 	u32 id, flags;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_name(r, name, sizeof(name)) ?:
-	      pull_u32(r, &flags);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_name(r, name, sizeof(name)) ?:
+	      p9_pull_u32(r, &flags);
 	if (ret)
 		return ret;
 	if (flags & ~P9_DOTL_AT_REMOVEDIR)
 		return -EINVAL;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = get_path_fid(r, id, &dfid);
+	ret = p9_get_path_fid(r, id, &dfid);
 	if (ret)
 		return ret;
 	if (unlinkat(dfid->fd, name, flags ? AT_REMOVEDIR : 0))
 		ret = -errno;
-	fid_put(r->srv, dfid);
+	p9_fid_put(r->srv, dfid);
 	return ret;
 }
 
@@ -1327,9 +741,9 @@ static int xattr_commit(struct p9_fid *fid)
 	if (fid->xattr_written != fid->xattr_size)
 		return -EINVAL;
 	/* Our way in through /proc would follow a symlink. */
-	if (fstat_fd(fid->fd, &st) || S_ISLNK(st.st_mode))
+	if (p9_fstat(fid->fd, &st) || S_ISLNK(st.st_mode))
 		return -EPERM;
-	proc_fd_path(path, sizeof(path), fid->fd);
+	p9_proc_fd_path(path, sizeof(path), fid->fd);
 	if (!fid->xattr_size) {
 		if (removexattr(path, fid->xattr_name))
 			return -errno;
@@ -1347,16 +761,16 @@ static int p9_clunk(struct p9_req *r)
 	u32 id;
 	int ret;
 
-	ret = pull_u32(r, &id);
+	ret = p9_pull_u32(r, &id);
 	if (ret)
 		return ret;
-	fid = fid_remove(r->srv, id);
+	fid = p9_fid_remove(r->srv, id);
 	if (!fid)
 		return -EBADF;
 	mutex_lock(&fid->lock);
 	ret = xattr_commit(fid);
 	mutex_unlock(&fid->lock);
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	return ret;
 }
 
@@ -1368,11 +782,11 @@ static int p9_remove(struct p9_req *r)
 	int pfd, ret;
 	u32 id;
 
-	ret = pull_u32(r, &id);
+	ret = p9_pull_u32(r, &id);
 	if (ret)
 		return ret;
 	/* The fid goes away whatever happens. */
-	fid = fid_remove(r->srv, id);
+	fid = p9_fid_remove(r->srv, id);
 	if (!fid)
 		return -EBADF;
 	if (r->srv->readonly)
@@ -1380,14 +794,14 @@ static int p9_remove(struct p9_req *r)
 	else if (fid->fd < 0 || fid->xattr)
 		ret = -EBADF;
 	else
-		ret = fstat_fd(fid->fd, &st) ?:
-		      fd_parent(r->srv, fid->fd, &pfd, name, sizeof(name));
+		ret = p9_fstat(fid->fd, &st) ?:
+		      p9_fd_parent(r->srv, fid->fd, &pfd, name, sizeof(name));
 	if (!ret) {
 		if (unlinkat(pfd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0))
 			ret = -errno;
 		close(pfd);
 	}
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	return ret;
 }
 
@@ -1399,23 +813,23 @@ static int p9_statfs(struct p9_req *r)
 	u32 id;
 	int ret;
 
-	ret = pull_u32(r, &id);
+	ret = p9_pull_u32(r, &id);
 	if (ret)
 		return ret;
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
 	if (fstatfs(fid->fd, &sfs))
 		ret = -errno;
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret;
 	memcpy(&fsid, &sfs.f_fsid, sizeof(fsid));
-	return push_u32(r, P9_STATFS_MAGIC) ?: push_u32(r, sfs.f_bsize) ?:
-	       push_u64(r, sfs.f_blocks) ?: push_u64(r, sfs.f_bfree) ?:
-	       push_u64(r, sfs.f_bavail) ?: push_u64(r, sfs.f_files) ?:
-	       push_u64(r, sfs.f_ffree) ?: push_u64(r, fsid) ?:
-	       push_u32(r, sfs.f_namelen);
+	return p9_push_u32(r, P9_STATFS_MAGIC) ?: p9_push_u32(r, sfs.f_bsize) ?:
+	       p9_push_u64(r, sfs.f_blocks) ?: p9_push_u64(r, sfs.f_bfree) ?:
+	       p9_push_u64(r, sfs.f_bavail) ?: p9_push_u64(r, sfs.f_files) ?:
+	       p9_push_u64(r, sfs.f_ffree) ?: p9_push_u64(r, fsid) ?:
+	       p9_push_u32(r, sfs.f_namelen);
 }
 
 /* The open descriptor of a fid, or -EBADF; *fid must be put. */
@@ -1423,14 +837,14 @@ static int get_open_fd(struct p9_req *r, u32 id, struct p9_fid **fid)
 {
 	int fd;
 
-	*fid = fid_get(r->srv, id);
+	*fid = p9_fid_get(r->srv, id);
 	if (!*fid)
 		return -EBADF;
 	mutex_lock(&(*fid)->lock);
 	fd = (*fid)->open_fd;
 	mutex_unlock(&(*fid)->lock);
 	if (fd < 0) {
-		fid_put(r->srv, *fid);
+		p9_fid_put(r->srv, *fid);
 		*fid = NULL;
 		return -EBADF;
 	}
@@ -1443,14 +857,14 @@ static int p9_fsync(struct p9_req *r)
 	u32 id, datasync;
 	int fd, ret;
 
-	ret = pull_u32(r, &id) ?: pull_u32(r, &datasync);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u32(r, &datasync);
 	if (ret)
 		return ret;
 	fd = get_open_fd(r, id, &fid);
 	if (fd < 0)
 		return fd;
 	ret = (datasync ? fdatasync(fd) : fsync(fd)) ? -errno : 0;
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	return ret;
 }
 
@@ -1477,11 +891,11 @@ static int pull_lock(struct p9_req *r, bool with_flags, u32 *id,
 	int type, ret;
 	u8 t;
 
-	ret = pull_u32(r, id) ?: pull_u8(r, &t);
+	ret = p9_pull_u32(r, id) ?: p9_pull_u8(r, &t);
 	if (!ret && with_flags)
-		ret = pull_u32(r, &flags);
-	ret = ret ?: pull_u64(r, &start) ?: pull_u64(r, &length) ?:
-	      pull_u32(r, proc_id) ?: pull_str(r, client_id, size);
+		ret = p9_pull_u32(r, &flags);
+	ret = ret ?: p9_pull_u64(r, &start) ?: p9_pull_u64(r, &length) ?:
+	      p9_pull_u32(r, proc_id) ?: p9_pull_str(r, client_id, size);
 	if (ret)
 		return ret;
 	type = lock_type(t);
@@ -1518,8 +932,8 @@ static int p9_lock(struct p9_req *r)
 		status = P9_LOCK_BLOCKED;
 	else
 		status = P9_LOCK_ERROR;
-	fid_put(r->srv, fid);
-	return push_u8(r, status);
+	p9_fid_put(r->srv, fid);
+	return p9_push_u8(r, status);
 }
 
 static int p9_getlock(struct p9_req *r)
@@ -1539,7 +953,7 @@ static int p9_getlock(struct p9_req *r)
 	if (fd < 0)
 		return fd;
 	ret = fcntl(fd, F_OFD_GETLK, &fl) ? -errno : 0;
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret;
 	if (fl.l_type == F_UNLCK)
@@ -1549,9 +963,9 @@ static int p9_getlock(struct p9_req *r)
 		       P9_LOCK_TYPE_WRLCK;
 	if (type != P9_LOCK_TYPE_UNLCK)
 		proc_id = 0;
-	return push_u8(r, type) ?: push_u64(r, fl.l_start) ?:
-	       push_u64(r, fl.l_len) ?: push_u32(r, proc_id) ?:
-	       push_str(r, client_id);
+	return p9_push_u8(r, type) ?: p9_push_u64(r, fl.l_start) ?:
+	       p9_push_u64(r, fl.l_len) ?: p9_push_u32(r, proc_id) ?:
+	       p9_push_str(r, client_id);
 }
 
 /* Reads an xattr value (or the name list, for "") of @fd. */
@@ -1564,13 +978,13 @@ static int xattr_read(int fd, const char *name, char **buf, size_t *size)
 
 	*buf = NULL;
 	*size = 0;
-	ret = fstat_fd(fd, &st);
+	ret = p9_fstat(fd, &st);
 	if (ret)
 		return ret;
 	/* Our way in through /proc would follow a symlink: none there. */
 	if (S_ISLNK(st.st_mode))
 		return name[0] ? -ENODATA : 0;
-	proc_fd_path(path, sizeof(path), fd);
+	p9_proc_fd_path(path, sizeof(path), fd);
 	len = name[0] ? getxattr(path, name, NULL, 0) : listxattr(path, NULL, 0);
 	if (len < 0)
 		return -errno;
@@ -1600,18 +1014,18 @@ static int p9_xattrwalk(struct p9_req *r)
 	char *buf;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_u32(r, &newid) ?:
-	      pull_str(r, name, sizeof(name));
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u32(r, &newid) ?:
+	      p9_pull_str(r, name, sizeof(name));
 	if (ret)
 		return ret;
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
 	ret = xattr_read(fid->fd, name, &buf, &size);
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret;
-	nfid = fid_alloc(newid, -1, 0);
+	nfid = p9_fid_alloc(newid, -1, 0);
 	if (!nfid) {
 		free(buf);
 		return -ENOMEM;
@@ -1619,10 +1033,10 @@ static int p9_xattrwalk(struct p9_req *r)
 	nfid->xattr = true;
 	nfid->xattr_buf = buf;
 	nfid->xattr_size = size;
-	ret = fid_insert(r->srv, nfid);
+	ret = p9_fid_insert(r->srv, nfid);
 	if (ret)
 		return ret;
-	return push_u64(r, size);
+	return p9_push_u64(r, size);
 }
 
 static int p9_xattrcreate(struct p9_req *r)
@@ -1633,8 +1047,8 @@ static int p9_xattrcreate(struct p9_req *r)
 	u64 size;
 	int ret;
 
-	ret = pull_u32(r, &id) ?: pull_str(r, name, sizeof(name)) ?:
-	      pull_u64(r, &size) ?: pull_u32(r, &flags);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_str(r, name, sizeof(name)) ?:
+	      p9_pull_u64(r, &size) ?: p9_pull_u32(r, &flags);
 	if (ret)
 		return ret;
 	if (!name[0] || (flags & ~(XATTR_CREATE | XATTR_REPLACE)))
@@ -1643,7 +1057,7 @@ static int p9_xattrcreate(struct p9_req *r)
 		return -E2BIG;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = get_path_fid(r, id, &fid);
+	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
 	mutex_lock(&fid->lock);
@@ -1666,7 +1080,7 @@ static int p9_xattrcreate(struct p9_req *r)
 	fid->xattr_flags = flags;
 out:
 	mutex_unlock(&fid->lock);
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	return ret;
 }
 
@@ -1721,7 +1135,7 @@ static int p9_readdir(struct p9_req *r)
 	u64 offset;
 	int fd, ret;
 
-	ret = pull_u32(r, &id) ?: pull_u64(r, &offset) ?: pull_u32(r, &count);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u64(r, &offset) ?: p9_pull_u32(r, &count);
 	if (ret)
 		return ret;
 	if (offset > INT64_MAX)
@@ -1742,9 +1156,9 @@ static int p9_readdir(struct p9_req *r)
 	else
 		ret = readdir_fill(r->srv, fd, buf, count, &used);
 	mutex_unlock(&fid->lock);
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	if (!ret)
-		ret = push_u32(r, used) ?: push(r, buf, used);
+		ret = p9_push_u32(r, used) ?: p9_push(r, buf, used);
 	free(buf);
 	return ret;
 }
@@ -1762,9 +1176,9 @@ static int read_xattr_fid(struct p9_req *r, struct p9_fid *fid, u64 offset,
 	}
 	if (offset < fid->xattr_size)
 		n = min_t(u64, count, fid->xattr_size - offset);
-	ret = push_u32(r, n);
+	ret = p9_push_u32(r, n);
 	if (!ret && n)
-		ret = push(r, fid->xattr_buf + offset, n);
+		ret = p9_push(r, fid->xattr_buf + offset, n);
 out:
 	mutex_unlock(&fid->lock);
 	return ret;
@@ -1780,16 +1194,16 @@ static int read_file(struct p9_req *r, int fd, u64 offset, u32 count)
 	int nr;
 
 	count_at = r->out;
-	if (push_u32(r, 0))
+	if (p9_push_u32(r, 0))
 		return -ENOBUFS;
-	nr = iter_slice(&r->out, iov, ARRAY_SIZE(iov), count, &len);
+	nr = p9_iter_slice(&r->out, iov, ARRAY_SIZE(iov), count, &len);
 	if (nr)
 		n = preadv(fd, iov, nr, offset);
 	if (n < 0)
 		return -errno;
 	/* Give back what was not filled. */
 	r->out = count_at;
-	if (push_u32(r, n) || !iter_copy(&r->out, NULL, n, true))
+	if (p9_push_u32(r, n) || !p9_iter_copy(&r->out, NULL, n, true))
 		return -ENOBUFS;
 	return 0;
 }
@@ -1801,26 +1215,26 @@ static int p9_read(struct p9_req *r)
 	u64 offset;
 	int fd, ret;
 
-	ret = pull_u32(r, &id) ?: pull_u64(r, &offset) ?: pull_u32(r, &count);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u64(r, &offset) ?: p9_pull_u32(r, &count);
 	if (ret)
 		return ret;
 	if (offset > INT64_MAX)
 		return -EINVAL;
-	fid = fid_get(r->srv, id);
+	fid = p9_fid_get(r->srv, id);
 	if (!fid)
 		return -EBADF;
 	if (fid->xattr) {
 		ret = read_xattr_fid(r, fid, offset, count);
-		fid_put(r->srv, fid);
+		p9_fid_put(r->srv, fid);
 		return ret;
 	}
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 
 	fd = get_open_fd(r, id, &fid);
 	if (fd < 0)
 		return fd;
 	ret = read_file(r, fd, offset, count);
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	return ret;
 }
 
@@ -1834,7 +1248,7 @@ static int write_xattr_fid(struct p9_fid *fid, struct p9_req *r, u64 offset,
 		ret = -EBADF;
 	else if (offset > fid->xattr_size || count > fid->xattr_size - offset)
 		ret = -ENOSPC;
-	else if (pull(r, fid->xattr_buf + offset, count))
+	else if (p9_pull(r, fid->xattr_buf + offset, count))
 		ret = -EPROTO;
 	else
 		fid->xattr_written += count;
@@ -1852,33 +1266,33 @@ static int p9_write(struct p9_req *r)
 	ssize_t n;
 	int nr, fd, ret;
 
-	ret = pull_u32(r, &id) ?: pull_u64(r, &offset) ?: pull_u32(r, &count);
+	ret = p9_pull_u32(r, &id) ?: p9_pull_u64(r, &offset) ?: p9_pull_u32(r, &count);
 	if (ret)
 		return ret;
 	if (count > r->in.left)
 		return -EPROTO;
 	if (offset > INT64_MAX)
 		return -EINVAL;
-	fid = fid_get(r->srv, id);
+	fid = p9_fid_get(r->srv, id);
 	if (!fid)
 		return -EBADF;
 	if (fid->xattr) {
 		ret = write_xattr_fid(fid, r, offset, count);
-		fid_put(r->srv, fid);
-		return ret ?: push_u32(r, count);
+		p9_fid_put(r->srv, fid);
+		return ret ?: p9_push_u32(r, count);
 	}
-	fid_put(r->srv, fid);
+	p9_fid_put(r->srv, fid);
 	if (r->srv->readonly)
 		return -EROFS;
 
 	fd = get_open_fd(r, id, &fid);
 	if (fd < 0)
 		return fd;
-	nr = iter_slice(&r->in, iov, ARRAY_SIZE(iov), count, &len);
+	nr = p9_iter_slice(&r->in, iov, ARRAY_SIZE(iov), count, &len);
 	n = nr ? pwritev(fd, iov, nr, offset) : 0;
 	ret = n < 0 ? -errno : 0;
-	fid_put(r->srv, fid);
-	return ret ?: push_u32(r, n);
+	p9_fid_put(r->srv, fid);
+	return ret ?: p9_push_u32(r, n);
 }
 
 static int p9_flush(struct p9_req *r)
@@ -1889,10 +1303,10 @@ static int p9_flush(struct p9_req *r)
 	 * Requests are answered in order on a queue, so the one to flush has
 	 * already been answered.
 	 */
-	return pull_u16(r, &oldtag);
+	return p9_pull_u16(r, &oldtag);
 }
 
-static int dispatch(struct p9_req *r)
+int p9_dispatch(struct p9_req *r)
 {
 	switch (r->type) {
 	case P9_TVERSION:	return p9_version(r);
@@ -1925,124 +1339,4 @@ static int dispatch(struct p9_req *r)
 	}
 	/* Tauth, the legacy 9P2000 and .u messages, replies, garbage. */
 	return -EOPNOTSUPP;
-}
-
-static size_t reply_error(struct p9_req *r, const struct iovec *out,
-			  unsigned int nr_out, int err)
-{
-	r->type = P9_RLERROR - 1;
-	iter_init(&r->out, out, nr_out, P9_RLERROR_SIZE);
-	if (push_u32(r, P9_RLERROR_SIZE) || push_u8(r, P9_RLERROR) ||
-	    push_u16(r, r->tag) || push_u32(r, err))
-		return 0;
-	return P9_RLERROR_SIZE;
-}
-
-size_t p9_server_handle(struct p9_server *srv,
-			const struct iovec *in, unsigned int nr_in,
-			const struct iovec *out, unsigned int nr_out)
-{
-	struct p9_req r = { .srv = srv, .tag = P9_NOTAG };
-	size_t room, len;
-	u32 size, msize = READ_ONCE(srv->msize);
-	int ret;
-
-	iter_init(&r.in, in, nr_in, SIZE_MAX);
-	iter_init(&r.out, out, nr_out, msize);
-	if (r.out.left < P9_RLERROR_SIZE)
-		return 0;
-
-	ret = pull_u32(&r, &size) ?: pull_u8(&r, &r.type) ?:
-	      pull_u16(&r, &r.tag);
-	if (ret)
-		return reply_error(&r, out, nr_out, EPROTO);
-	if (size < P9_HDR_SIZE || size - P9_HDR_SIZE > r.in.left)
-		return reply_error(&r, out, nr_out, EPROTO);
-	if (size > msize)
-		return reply_error(&r, out, nr_out, EMSGSIZE);
-	r.in.left = size - P9_HDR_SIZE;
-
-	/* Room for the header, filled in once the body is known. */
-	room = r.out.left;
-	iter_copy(&r.out, NULL, P9_HDR_SIZE, true);
-	ret = dispatch(&r);
-	if (ret < 0)
-		return reply_error(&r, out, nr_out, -ret);
-
-	len = room - r.out.left;
-	iter_init(&r.out, out, nr_out, P9_HDR_SIZE);
-	push_u32(&r, len);
-	push_u8(&r, r.type + 1);
-	push_u16(&r, r.tag);
-	return len;
-}
-
-u32 p9_server_msize(struct p9_server *srv)
-{
-	return READ_ONCE(srv->msize);
-}
-
-struct p9_server *p9_server_new(const char *root, bool readonly)
-{
-	struct p9_server *srv;
-	struct stat st;
-	int fd, err;
-
-	srv = calloc(1, sizeof(*srv));
-	if (!srv)
-		return NULL;
-	srv->root_path = realpath(root, NULL);
-	if (!srv->root_path)
-		goto fail;
-	fd = open(srv->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	srv->root_fd = fd;
-	if (fstat(fd, &st))
-		goto fail_close;
-	/* openat2() is what keeps '..' beneath the root: require it. */
-	fd = sys_openat2(srv->root_fd, ".", O_PATH | O_DIRECTORY);
-	if (fd < 0) {
-		errno = -fd;
-		goto fail_close;
-	}
-	close(fd);
-	if (!strcmp(srv->root_path, "/"))
-		srv->root_path[0] = '\0';
-	srv->root_len = strlen(srv->root_path);
-	srv->root_dev = st.st_dev;
-	srv->readonly = readonly;
-	srv->msize = P9_MAX_MSIZE;
-	srv->umask = umask(0);
-	umask(srv->umask);
-	mutex_init(&srv->lock);
-	return srv;
-
-fail_close:
-	err = errno;
-	close(srv->root_fd);
-	errno = err;
-fail:
-	err = errno;
-	free(srv->root_path);
-	free(srv);
-	errno = err;
-	return NULL;
-}
-
-void p9_server_free(struct p9_server *srv)
-{
-	struct hlist_node *tmp;
-	struct p9_fid *fid;
-	int i;
-
-	if (!srv)
-		return;
-	for (i = 0; i < FID_HASH_SIZE; i++)
-		hlist_for_each_entry_safe(fid, tmp, &srv->fids[i], node)
-			fid_free(fid);
-	close(srv->root_fd);
-	free(srv->root_path);
-	mutex_destroy(&srv->lock);
-	free(srv);
 }
