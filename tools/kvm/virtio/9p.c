@@ -36,19 +36,19 @@ struct p9_dev {
 static struct p9_dev *p9_devs[LKVM_MAX_9P_SHARES];
 static int nr_p9_devs;
 
-static void p9_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
+static void p9_queue_notify(struct virtio_device *vdev, struct virtq *vq)
 {
 	struct p9_dev *p9 = vdev->priv;
 	struct virtq_elem *elem = p9->elem;
 	size_t len;
 
-	while (virtq_pop(vq, elem) > 0) {
+	while (virtq__pop(vq, elem) > 0) {
 		len = p9_server_handle(p9->srv, elem->iov, elem->out_num,
 				       elem->iov + elem->out_num,
 				       elem->in_num);
-		virtq_push(vq, elem, len);
+		virtq__push(vq, elem, len);
 		/* Each reply may unblock a different guest task. */
-		virtio_queue_signal(vq);
+		virtq__signal(vq);
 	}
 }
 
@@ -155,7 +155,7 @@ static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
 	p9->config = xzalloc(sizeof(*p9->config) + tag_len);
 	p9->config->tag_len = htole16(tag_len);
 	memcpy(p9->config->tag, p->tag, tag_len);
-	p9->elem = virtq_elem_alloc();
+	p9->elem = virtq_elem__alloc();
 	snprintf(p9->name, sizeof(p9->name), "virtio-9p%d", index);
 
 	p9->vdev.name = p9->name;

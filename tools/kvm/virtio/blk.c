@@ -256,20 +256,20 @@ struct blk_queue {
 
 /* One request at a time, with preadv/pwritev. */
 static void blk_queue_notify_sync(struct blk_dev *bdev, struct blk_queue *q,
-				  struct virt_queue *vq)
+				  struct virtq *vq)
 {
 	struct virtq_elem *elem = q->elem;
 	unsigned int done = 0;
 	u32 len;
 
-	while (virtq_pop(vq, elem) > 0) {
+	while (virtq__pop(vq, elem) > 0) {
 		len = virtio_blk__request(bdev->disk, bdev->serial, elem);
-		virtq_push(vq, elem, len);
+		virtq__push(vq, elem, len);
 		if (++done % BLK_SIGNAL_BATCH == 0)
-			virtio_queue_signal(vq);
+			virtq__signal(vq);
 	}
 	if (done % BLK_SIGNAL_BATCH)
-		virtio_queue_signal(vq);
+		virtq__signal(vq);
 }
 
 #ifdef CONFIG_HAS_LIBURING
@@ -299,7 +299,7 @@ static void blk_aio_init(struct blk_queue *q)
 
 /* Takes one request; true when it went to io_uring. */
 static bool blk_aio_start(struct blk_dev *bdev, struct blk_queue *q,
-			  struct virt_queue *vq, struct blk_aio_req *req)
+			  struct virtq *vq, struct blk_aio_req *req)
 {
 	struct virtq_elem *elem = &req->elem;
 	struct virtio_blk_outhdr hdr;
@@ -314,12 +314,12 @@ static bool blk_aio_start(struct blk_dev *bdev, struct blk_queue *q,
 	}
 	if (ret >= 0) {
 		*blk_status_byte(elem) = ret;
-		virtq_push(vq, elem, 1);
+		virtq__push(vq, elem, 1);
 		return false;
 	}
 	sqe = ret == -1 ? io_uring_get_sqe(&q->ring) : NULL;
 	if (!sqe) {
-		virtq_push(vq, elem, virtio_blk__request(bdev->disk, bdev->serial,
+		virtq__push(vq, elem, virtio_blk__request(bdev->disk, bdev->serial,
 							 elem));
 		return false;
 	}
@@ -333,7 +333,7 @@ static bool blk_aio_start(struct blk_dev *bdev, struct blk_queue *q,
 	return true;
 }
 
-static void blk_aio_complete(struct blk_dev *bdev, struct virt_queue *vq,
+static void blk_aio_complete(struct blk_dev *bdev, struct virtq *vq,
 			     struct blk_aio_req *req, int res)
 {
 	struct blk_io *io = &req->io;
@@ -343,11 +343,11 @@ static void blk_aio_complete(struct blk_dev *bdev, struct virt_queue *vq,
 	if (res < 0 || (size_t)res != io->len)
 		status = blk_io_sync(bdev->disk, io);
 	*blk_status_byte(&req->elem) = status;
-	virtq_push(vq, &req->elem,
+	virtq__push(vq, &req->elem,
 		   1 + (status == VIRTIO_BLK_S_OK && !io->write ? io->len : 0));
 }
 
-static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
+static void blk_queue_notify(struct virtio_device *vdev, struct virtq *vq)
 {
 	struct blk_dev *bdev = vdev->priv;
 	struct blk_queue *q = &bdev->queues[vq->index];
@@ -361,7 +361,7 @@ static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
 	}
 	for (;;) {
 		submit = 0;
-		while ((req = q->free) && virtq_pop(vq, &req->elem) > 0) {
+		while ((req = q->free) && virtq__pop(vq, &req->elem) > 0) {
 			q->free = req->next_free;
 			if (blk_aio_start(bdev, q, vq, req)) {
 				submit++;
@@ -373,7 +373,7 @@ static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
 		}
 		if (submit)
 			io_uring_submit(&q->ring);
-		virtio_queue_signal(vq);
+		virtq__signal(vq);
 		if (!q->inflight)
 			return;
 		if (io_uring_wait_cqe(&q->ring, &cqe) < 0)
@@ -405,7 +405,7 @@ static const char *blk_queue_io_method(struct blk_queue *q)
 	return "preadv/pwritev (built without liburing)";
 }
 
-static void blk_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
+static void blk_queue_notify(struct virtio_device *vdev, struct virtq *vq)
 {
 	struct blk_dev *bdev = vdev->priv;
 
@@ -462,7 +462,7 @@ static int blk_add_disk(struct kvm *kvm, int index)
 	blk_fill_config(bdev, nr_queues);
 	bdev->queues = xcalloc(nr_queues, sizeof(*bdev->queues));
 	for (i = 0; i < nr_queues; i++) {
-		bdev->queues[i].elem = virtq_elem_alloc();
+		bdev->queues[i].elem = virtq_elem__alloc();
 		blk_aio_init(&bdev->queues[i]);
 	}
 	pr_debug("%s: %s, %u queue(s)", bdev->name,

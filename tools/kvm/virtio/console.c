@@ -36,7 +36,7 @@ static struct console_dev console;
 /* Moves terminal input into receive buffers while both are there. */
 static void console_pull_input(struct console_dev *cdev)
 {
-	struct virt_queue *vq = &cdev->vdev.vqs[CONSOLE_RX];
+	struct virtq *vq = &cdev->vdev.vqs[CONSOLE_RX];
 	struct virtq_elem *elem = cdev->rx_elem;
 	bool pushed = false;
 
@@ -47,7 +47,7 @@ static void console_pull_input(struct console_dev *cdev)
 		int i, c;
 
 		if (!cdev->rx_held) {
-			if (virtq_pop(vq, elem) <= 0)
+			if (virtq__pop(vq, elem) <= 0)
 				break;
 			cdev->rx_held = true;
 		}
@@ -66,13 +66,13 @@ static void console_pull_input(struct console_dev *cdev)
 full:
 		if (!len)
 			break;
-		virtq_push(vq, elem, len);
+		virtq__push(vq, elem, len);
 		cdev->rx_held = false;
 		pushed = true;
 	}
 	mutex_unlock(&cdev->rx_lock);
 	if (pushed)
-		virtio_queue_signal(vq);
+		virtq__signal(vq);
 }
 
 static void console_input_notify(void *priv)
@@ -83,21 +83,21 @@ static void console_input_notify(void *priv)
 		console_pull_input(cdev);
 }
 
-static void console_tx(struct console_dev *cdev, struct virt_queue *vq)
+static void console_tx(struct console_dev *cdev, struct virtq *vq)
 {
 	struct virtq_elem *elem = cdev->tx_elem;
 	int i;
 
-	while (virtq_pop(vq, elem) > 0) {
+	while (virtq__pop(vq, elem) > 0) {
 		for (i = 0; i < elem->out_num; i++)
 			term_write(elem->iov[i].iov_base, elem->iov[i].iov_len);
-		virtq_push(vq, elem, 0);
+		virtq__push(vq, elem, 0);
 	}
-	virtio_queue_signal(vq);
+	virtq__signal(vq);
 }
 
 static void console_queue_notify(struct virtio_device *vdev,
-				 struct virt_queue *vq)
+				 struct virtq *vq)
 {
 	struct console_dev *cdev = vdev->priv;
 
@@ -135,8 +135,8 @@ static int virtio_console__init(struct kvm *kvm)
 	if (!virtio_console_wanted(kvm))
 		return 0;
 	mutex_init(&cdev->rx_lock);
-	cdev->rx_elem = virtq_elem_alloc();
-	cdev->tx_elem = virtq_elem_alloc();
+	cdev->rx_elem = virtq_elem__alloc();
+	cdev->tx_elem = virtq_elem__alloc();
 	cdev->config.cols = 80;
 	cdev->config.rows = 24;
 	cdev->config.max_nr_ports = 1;

@@ -46,7 +46,7 @@ void virtio_transport__register(enum virtio_transport_type type,
 /* ------------------------------------------------------------------ */
 /* Rings */
 
-int virtq_enable(struct virt_queue *vq)
+int virtq__enable(struct virtq *vq)
 {
 	struct kvm *kvm = vq->vdev->kvm;
 	u16 n = vq->size;
@@ -87,7 +87,7 @@ out:
 }
 
 /* Back to the state after a device reset; the caller holds no lock. */
-void virtq_disable(struct virt_queue *vq)
+void virtq__disable(struct virtq *vq)
 {
 	mutex_lock(&vq->lock);
 	vq->enabled = false;
@@ -107,13 +107,13 @@ void virtq_disable(struct virt_queue *vq)
 	mutex_unlock(&vq->lock);
 }
 
-struct virtq_elem *virtq_elem_alloc(void)
+struct virtq_elem *virtq_elem__alloc(void)
 {
 	return xzalloc(sizeof(struct virtq_elem));
 }
 
 struct chain_walk {
-	struct virt_queue *vq;
+	struct virtq *vq;
 	struct virtq_elem *elem;
 	bool seen_writable;
 	const char *why;	/* what was wrong, for the message */
@@ -167,7 +167,7 @@ static void desc_read(struct vring_desc *dst, const struct vring_desc *src)
 /* Walks an indirect table; @d is the descriptor pointing at it. */
 static int chain_indirect(struct chain_walk *w, const struct vring_desc *d)
 {
-	struct virt_queue *vq = w->vq;
+	struct virtq *vq = w->vq;
 	struct vring_desc *table, cur;
 	u32 n, i = 0, count = 0;
 	int ret;
@@ -219,7 +219,7 @@ static int chain_indirect(struct chain_walk *w, const struct vring_desc *d)
 
 static int chain_walk(struct chain_walk *w, u16 head)
 {
-	struct virt_queue *vq = w->vq;
+	struct virtq *vq = w->vq;
 	struct vring_desc d;
 	u32 count = 0;
 	u16 i = head;
@@ -252,7 +252,7 @@ static int chain_walk(struct chain_walk *w, u16 head)
 	}
 }
 
-static void virtq_broken(struct virt_queue *vq, const char *why)
+static void virtq_broken(struct virtq *vq, const char *why)
 {
 	vq->broken = true;
 	warning("%s: queue %u: %s: device needs reset", vq->vdev->name,
@@ -265,7 +265,7 @@ static void virtq_broken(struct virt_queue *vq, const char *why)
  * added before the driver saw the new event index would otherwise sit
  * there without a kick.  Returns true when the ring has entries.
  */
-static bool virtq_rearm(struct virt_queue *vq, u16 *avail_idx)
+static bool virtq_rearm(struct virtq *vq, u16 *avail_idx)
 {
 	if (!vq->event_idx)
 		return false;
@@ -275,7 +275,7 @@ static bool virtq_rearm(struct virt_queue *vq, u16 *avail_idx)
 	return *avail_idx != vq->last_avail_idx;
 }
 
-int virtq_pop(struct virt_queue *vq, struct virtq_elem *elem)
+int virtq__pop(struct virtq *vq, struct virtq_elem *elem)
 {
 	struct chain_walk w = { .vq = vq, .elem = elem };
 	u16 avail_idx, head;
@@ -324,11 +324,11 @@ int virtq_pop(struct virt_queue *vq, struct virtq_elem *elem)
 out:
 	mutex_unlock(&vq->lock);
 	if (ret < 0 && ret != -EIO)
-		virtio_device_needs_reset(vq->vdev);
+		virtio_device__needs_reset(vq->vdev);
 	return ret;
 }
 
-void virtq_push(struct virt_queue *vq, struct virtq_elem *elem, u32 len)
+void virtq__push(struct virtq *vq, struct virtq_elem *elem, u32 len)
 {
 	struct vring_used_elem *used;
 
@@ -351,7 +351,7 @@ out:
 }
 
 /* Does the driver want an interrupt for what we pushed since the last? */
-static bool virtq_need_signal(struct virt_queue *vq)
+static bool virtq_need_signal(struct virtq *vq)
 {
 	u16 old, new, event;
 	bool valid, ret;
@@ -379,7 +379,7 @@ out:
 	return ret;
 }
 
-void virtio_queue_signal(struct virt_queue *vq)
+void virtq__signal(struct virtq *vq)
 {
 	struct virtio_device *vdev = vq->vdev;
 
@@ -430,13 +430,13 @@ size_t iov_from_buf(const struct iovec *iov, unsigned int nr, size_t skip,
 /* ------------------------------------------------------------------ */
 /* Status, features, config */
 
-u64 virtio_host_features(struct virtio_device *vdev)
+u64 virtio_device__host_features(struct virtio_device *vdev)
 {
 	return vdev->host_features;
 }
 
 /* Returns -EPERM once FEATURES_OK is set: features are frozen then. */
-int virtio_set_guest_features(struct virtio_device *vdev, u64 features)
+int virtio_device__set_guest_features(struct virtio_device *vdev, u64 features)
 {
 	int ret = 0;
 
@@ -454,7 +454,7 @@ static void virtio_reset(struct virtio_device *vdev)
 	unsigned int i;
 
 	for (i = 0; i < vdev->nr_queues; i++)
-		virtq_disable(&vdev->vqs[i]);
+		virtq__disable(&vdev->vqs[i]);
 	mutex_lock(&vdev->lock);
 	vdev->status = 0;
 	vdev->guest_features = 0;
@@ -476,7 +476,7 @@ static bool features_ok(struct virtio_device *vdev)
 	return true;
 }
 
-void virtio_set_status(struct virtio_device *vdev, u8 status)
+void virtio_device__set_status(struct virtio_device *vdev, u8 status)
 {
 	bool start;
 	unsigned int i;
@@ -504,10 +504,10 @@ void virtio_set_status(struct virtio_device *vdev, u8 status)
 		vdev->ops->start(vdev);
 	/* Buffers may have been made available before DRIVER_OK. */
 	for (i = 0; i < vdev->nr_queues; i++)
-		virtq_kick(&vdev->vqs[i]);
+		virtq__kick(&vdev->vqs[i]);
 }
 
-void virtio_config_access(struct virtio_device *vdev, u32 offset, void *data,
+void virtio_device__config_access(struct virtio_device *vdev, u32 offset, void *data,
 			  u32 len, bool is_write)
 {
 	bool inside = offset < vdev->config_size &&
@@ -537,7 +537,7 @@ static void virtio_signal_config(struct virtio_device *vdev)
 		vdev->transport_ops->signal_config(vdev);
 }
 
-void virtio_config_changed(struct virtio_device *vdev)
+void virtio_device__config_changed(struct virtio_device *vdev)
 {
 	mutex_lock(&vdev->lock);
 	vdev->config_generation++;
@@ -545,7 +545,7 @@ void virtio_config_changed(struct virtio_device *vdev)
 	virtio_signal_config(vdev);
 }
 
-void virtio_device_needs_reset(struct virtio_device *vdev)
+void virtio_device__needs_reset(struct virtio_device *vdev)
 {
 	mutex_lock(&vdev->lock);
 	vdev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
@@ -559,7 +559,7 @@ void virtio_device_needs_reset(struct virtio_device *vdev)
 static DEFINE_MUTEX(io_thread_lock);
 static int io_epoll_fd = -1;
 
-static void virtq_run(struct virt_queue *vq)
+static void virtq_run(struct virtq *vq)
 {
 	struct virtio_device *vdev = vq->vdev;
 	u64 v;
@@ -593,7 +593,7 @@ static void *virtio_io_thread(void *arg)
 
 static void *virtq_thread(void *arg)
 {
-	struct virt_queue *vq = arg;
+	struct virtq *vq = arg;
 
 	for (;;)
 		virtq_run(vq);
@@ -623,7 +623,7 @@ out:
 	return ret;
 }
 
-static int virtq_start_worker(struct virt_queue *vq)
+static int virtq_start_worker(struct virtq *vq)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = vq };
 	char name[32];
@@ -649,7 +649,7 @@ static int virtq_start_worker(struct virt_queue *vq)
 	return 0;
 }
 
-void virtq_kick(struct virt_queue *vq)
+void virtq__kick(struct virtq *vq)
 {
 	u64 one = 1;
 
@@ -658,7 +658,7 @@ void virtq_kick(struct virt_queue *vq)
 			strerror(errno));
 }
 
-void virtio_add_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
+void virtio_device__add_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
 			   struct ioevent *evs, enum bus_type bus, u64 addr,
 			   u32 stride, u32 len)
 {
@@ -679,7 +679,7 @@ void virtio_add_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
 	}
 }
 
-void virtio_del_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
+void virtio_device__del_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
 			   struct ioevent *evs)
 {
 	unsigned int i;
@@ -722,7 +722,7 @@ int virtio_device__init_queues(struct kvm *kvm, struct virtio_device *vdev)
 			      (1ULL << VIRTIO_F_VERSION_1);
 	vdev->vqs = xcalloc(vdev->nr_queues, sizeof(*vdev->vqs));
 	for (i = 0; i < vdev->nr_queues; i++) {
-		struct virt_queue *vq = &vdev->vqs[i];
+		struct virtq *vq = &vdev->vqs[i];
 		int fl = EFD_CLOEXEC;
 
 		vq->vdev = vdev;
@@ -735,7 +735,7 @@ int virtio_device__init_queues(struct kvm *kvm, struct virtio_device *vdev)
 		vq->kick_fd = eventfd(0, fl);
 		if (vq->kick_fd < 0)
 			return -errno;
-		virtq_disable(vq);
+		virtq__disable(vq);
 	}
 	return 0;
 }

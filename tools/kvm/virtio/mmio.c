@@ -67,7 +67,7 @@ static void vmmio_ack(struct virtio_mmio *vm, u8 bits)
 	mutex_unlock(&vm->isr_lock);
 }
 
-static void vmmio_signal_vq(struct virtio_device *vdev, struct virt_queue *vq)
+static void vmmio_signal_vq(struct virtio_device *vdev, struct virtq *vq)
 {
 	vmmio_raise(vdev->transport_priv, VIRTIO_MMIO_INT_VRING);
 }
@@ -77,7 +77,7 @@ static void vmmio_signal_config(struct virtio_device *vdev)
 	vmmio_raise(vdev->transport_priv, VIRTIO_MMIO_INT_CONFIG);
 }
 
-static struct virt_queue *vmmio_vq(struct virtio_mmio *vm)
+static struct virtq *vmmio_vq(struct virtio_mmio *vm)
 {
 	if (vm->queue_sel >= vm->vdev->nr_queues)
 		return NULL;
@@ -87,8 +87,8 @@ static struct virt_queue *vmmio_vq(struct virtio_mmio *vm)
 static u32 vmmio_read(struct virtio_mmio *vm, u32 off)
 {
 	struct virtio_device *vdev = vm->vdev;
-	struct virt_queue *vq = vmmio_vq(vm);
-	u64 f = virtio_host_features(vdev);
+	struct virtq *vq = vmmio_vq(vm);
+	u64 f = virtio_device__host_features(vdev);
 
 	switch (off) {
 	case VIRTIO_MMIO_MAGIC_VALUE:
@@ -115,14 +115,14 @@ static u32 vmmio_read(struct virtio_mmio *vm, u32 off)
 	return 0;
 }
 
-static void vmmio_queue_write(struct virtio_mmio *vm, struct virt_queue *vq,
+static void vmmio_queue_write(struct virtio_mmio *vm, struct virtq *vq,
 			      u32 off, u32 v)
 {
 	if (off == VIRTIO_MMIO_QUEUE_READY) {
 		if (!v)
-			virtq_disable(vq);
-		else if (!vq->enabled && virtq_enable(vq))
-			virtio_device_needs_reset(vm->vdev);
+			virtq__disable(vq);
+		else if (!vq->enabled && virtq__enable(vq))
+			virtio_device__needs_reset(vm->vdev);
 		return;
 	}
 	/* The ring of a ready queue is fixed. */
@@ -156,7 +156,7 @@ static void vmmio_queue_write(struct virtio_mmio *vm, struct virt_queue *vq,
 static void vmmio_write(struct virtio_mmio *vm, u32 off, u32 v)
 {
 	struct virtio_device *vdev = vm->vdev;
-	struct virt_queue *vq = vmmio_vq(vm);
+	struct virtq *vq = vmmio_vq(vm);
 	u64 mask;
 
 	switch (off) {
@@ -172,7 +172,7 @@ static void vmmio_write(struct virtio_mmio *vm, u32 off, u32 v)
 		mask = 0xffffffffULL << (32 * vm->gfsel);
 		vm->driver_features = (vm->driver_features & ~mask) |
 				      (u64)v << (32 * vm->gfsel);
-		virtio_set_guest_features(vdev, vm->driver_features);
+		virtio_device__set_guest_features(vdev, vm->driver_features);
 		break;
 	case VIRTIO_MMIO_QUEUE_SEL:
 		vm->queue_sel = v;
@@ -180,7 +180,7 @@ static void vmmio_write(struct virtio_mmio *vm, u32 off, u32 v)
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		/* The slow path, when KVM did not catch it. */
 		if (v < vdev->nr_queues)
-			virtq_kick(&vdev->vqs[v]);
+			virtq__kick(&vdev->vqs[v]);
 		break;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		vmmio_ack(vm, v);
@@ -193,7 +193,7 @@ static void vmmio_write(struct virtio_mmio *vm, u32 off, u32 v)
 			vm->queue_sel = 0;
 			vmmio_ack(vm, 0xff);
 		}
-		virtio_set_status(vdev, v & 0xff);
+		virtio_device__set_status(vdev, v & 0xff);
 		break;
 	default:
 		if (vq)
@@ -208,7 +208,7 @@ static void vmmio_access(struct kvm_cpu *vcpu, u64 addr, u8 *data, u32 len,
 	u32 off = addr - vm->addr, v = 0;
 
 	if (off >= VIRTIO_MMIO_CONFIG) {
-		virtio_config_access(vm->vdev, off - VIRTIO_MMIO_CONFIG, data,
+		virtio_device__config_access(vm->vdev, off - VIRTIO_MMIO_CONFIG, data,
 				     len, is_write);
 		return;
 	}
@@ -269,7 +269,7 @@ static int virtio_mmio__init(struct kvm *kvm, struct virtio_device *vdev)
 		return error("%s: cannot register MMIO at 0x%llx: %s", vdev->name,
 			     (unsigned long long)vm->addr, strerror(-ret));
 	vm->ev = xcalloc(vdev->nr_queues, sizeof(*vm->ev));
-	virtio_add_ioeventfds(kvm, vdev, vm->ev, BUS_MMIO,
+	virtio_device__add_ioeventfds(kvm, vdev, vm->ev, BUS_MMIO,
 			      vm->addr + VIRTIO_MMIO_QUEUE_NOTIFY, 0, 4);
 
 	arg = xasprintf("virtio_mmio.device=0x%x@0x%llx:%d", VMMIO_SIZE,

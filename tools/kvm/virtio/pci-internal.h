@@ -18,7 +18,7 @@
 struct ioevent;
 struct kvm;
 struct kvm_cpu;
-struct virt_queue;
+struct virtq;
 struct virtio_device;
 
 /* BAR2 layout (memory, 16 KiB). */
@@ -64,7 +64,7 @@ struct virtio_pci {
  */
 u8 vpci_isr_read(struct virtio_pci *vpci);
 u16 vpci_check_vector(struct virtio_pci *vpci, u16 vector);
-struct virt_queue *vpci_selected_vq(struct virtio_pci *vpci);
+struct virtq *vpci_selected_vq(struct virtio_pci *vpci);
 void vpci_set_status(struct virtio_pci *vpci, u8 status);
 
 /*

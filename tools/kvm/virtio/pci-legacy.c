@@ -45,14 +45,14 @@ u32 vpci_legacy_bar_size(struct virtio_device *vdev)
 	return size;
 }
 
-static void legacy_set_pfn(struct virtio_pci *vpci, struct virt_queue *vq,
+static void legacy_set_pfn(struct virtio_pci *vpci, struct virtq *vq,
 			   u32 pfn)
 {
 	u64 addr = (u64)pfn << VIRTIO_PCI_QUEUE_ADDR_SHIFT;
 	u16 n = vq->max_size;
 
 	if (!pfn) {
-		virtq_disable(vq);
+		virtq__disable(vq);
 		return;
 	}
 	if (vq->enabled)
@@ -62,8 +62,8 @@ static void legacy_set_pfn(struct virtio_pci *vpci, struct virt_queue *vq,
 	vq->avail_addr = addr + 16ULL * n;
 	vq->used_addr = ALIGN(vq->avail_addr + 6 + 2ULL * n,
 			      (u64)VIRTIO_PCI_VRING_ALIGN);
-	if (virtq_enable(vq))
-		virtio_device_needs_reset(vpci->vdev);
+	if (virtq__enable(vq))
+		virtio_device__needs_reset(vpci->vdev);
 }
 
 static u32 legacy_config_off(struct virtio_pci *vpci)
@@ -74,12 +74,12 @@ static u32 legacy_config_off(struct virtio_pci *vpci)
 static void legacy_read(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
 {
 	struct virtio_device *vdev = vpci->vdev;
-	struct virt_queue *vq;
+	struct virtq *vq;
 	u32 v = 0;
 
 	switch (off) {
 	case VIRTIO_PCI_HOST_FEATURES:
-		v = lower_32_bits(virtio_host_features(vdev));
+		v = lower_32_bits(virtio_device__host_features(vdev));
 		break;
 	case VIRTIO_PCI_GUEST_FEATURES:
 		v = lower_32_bits(vdev->guest_features);
@@ -113,7 +113,7 @@ static void legacy_read(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
 static void legacy_write(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
 {
 	struct virtio_device *vdev = vpci->vdev;
-	struct virt_queue *vq = vpci_selected_vq(vpci);
+	struct virtq *vq = vpci_selected_vq(vpci);
 	u32 v = 0;
 
 	memcpy(&v, data, min_t(u32, len, 4));
@@ -121,7 +121,7 @@ static void legacy_write(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
 	case VIRTIO_PCI_GUEST_FEATURES:
 		vdev->legacy = true;
 		/* VERSION_1 and above are out of a legacy driver's reach. */
-		virtio_set_guest_features(vdev, v);
+		virtio_device__set_guest_features(vdev, v);
 		break;
 	case VIRTIO_PCI_QUEUE_PFN:
 		vdev->legacy = true;
@@ -133,7 +133,7 @@ static void legacy_write(struct virtio_pci *vpci, u32 off, u8 *data, u32 len)
 		break;
 	case VIRTIO_PCI_QUEUE_NOTIFY:
 		if (v < vdev->nr_queues)
-			virtq_kick(&vdev->vqs[v]);
+			virtq__kick(&vdev->vqs[v]);
 		break;
 	case VIRTIO_PCI_STATUS:
 		vdev->legacy = true;
@@ -157,7 +157,7 @@ void vpci_legacy_access(struct kvm_cpu *vcpu, u64 addr, u8 *data, u32 len,
 	u32 cfg = legacy_config_off(vpci);
 
 	if (off >= cfg) {
-		virtio_config_access(vpci->vdev, off - cfg, data, len, is_write);
+		virtio_device__config_access(vpci->vdev, off - cfg, data, len, is_write);
 		return;
 	}
 	if (off == VIRTIO_PCI_ISR && !is_write) {

@@ -22,8 +22,8 @@ static void common_snapshot(struct virtio_pci *vpci,
 			    struct virtio_pci_common_cfg *c)
 {
 	struct virtio_device *vdev = vpci->vdev;
-	struct virt_queue *vq = vpci_selected_vq(vpci);
-	u64 f = virtio_host_features(vdev);
+	struct virtq *vq = vpci_selected_vq(vpci);
+	u64 f = virtio_device__host_features(vdev);
 
 	memset(c, 0, sizeof(*c));
 	c->device_feature_select = vpci->dfselect;
@@ -53,7 +53,7 @@ static void common_snapshot(struct virtio_pci *vpci,
 static void common_queue_write(struct virtio_pci *vpci, u32 field,
 			       const struct virtio_pci_common_cfg *c)
 {
-	struct virt_queue *vq = vpci_selected_vq(vpci);
+	struct virtq *vq = vpci_selected_vq(vpci);
 
 	if (!vq)
 		return;
@@ -71,8 +71,8 @@ static void common_queue_write(struct virtio_pci *vpci, u32 field,
 	case VIRTIO_PCI_COMMON_Q_ENABLE:
 		if (c->queue_enable != 1)
 			break;
-		if (virtq_enable(vq))
-			virtio_device_needs_reset(vpci->vdev);
+		if (virtq__enable(vq))
+			virtio_device__needs_reset(vpci->vdev);
 		break;
 	case VIRTIO_PCI_COMMON_Q_DESCLO:
 	case VIRTIO_PCI_COMMON_Q_DESCHI:
@@ -109,7 +109,7 @@ static void common_field_write(struct virtio_pci *vpci, u32 field,
 		vpci->driver_features &= ~mask;
 		vpci->driver_features |= (u64)c->guest_feature << (32 * vpci->gfselect);
 		vdev->legacy = false;
-		virtio_set_guest_features(vdev, vpci->driver_features);
+		virtio_device__set_guest_features(vdev, vpci->driver_features);
 		break;
 	case VIRTIO_PCI_COMMON_MSIX:
 		vpci->config_vector = vpci_check_vector(vpci, c->msix_config);
@@ -184,7 +184,7 @@ static void notify_access(struct virtio_pci *vpci, u32 off, u8 *data,
 	u32 q = off / VPCI_NOTIFY_MULT;
 
 	if (is_write && q < vdev->nr_queues)
-		virtq_kick(&vdev->vqs[q]);
+		virtq__kick(&vdev->vqs[q]);
 	else if (!is_write)
 		memset(data, 0, len);
 }
@@ -197,7 +197,7 @@ void vpci_modern_access(struct virtio_pci *vpci, u32 off, u8 *data, u32 len,
 	else if (off < VPCI_DEVCFG_OFF)
 		isr_access(vpci, off - VPCI_ISR_OFF, data, len, is_write);
 	else if (off < VPCI_NOTIFY_OFF)
-		virtio_config_access(vpci->vdev, off - VPCI_DEVCFG_OFF, data,
+		virtio_device__config_access(vpci->vdev, off - VPCI_DEVCFG_OFF, data,
 				     len, is_write);
 	else
 		notify_access(vpci, off - VPCI_NOTIFY_OFF, data, len, is_write);

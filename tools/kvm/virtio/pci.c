@@ -65,7 +65,7 @@ static void vpci_intx(struct virtio_pci *vpci, u8 isr_bit)
 	mutex_unlock(&vpci->isr_lock);
 }
 
-static void vpci_signal_vq(struct virtio_device *vdev, struct virt_queue *vq)
+static void vpci_signal_vq(struct virtio_device *vdev, struct virtq *vq)
 {
 	struct virtio_pci *vpci = to_vpci(vdev);
 
@@ -107,7 +107,7 @@ u16 vpci_check_vector(struct virtio_pci *vpci, u16 vector)
 /* ------------------------------------------------------------------ */
 /* Driver state both interfaces share */
 
-struct virt_queue *vpci_selected_vq(struct virtio_pci *vpci)
+struct virtq *vpci_selected_vq(struct virtio_pci *vpci)
 {
 	if (vpci->queue_select >= vpci->vdev->nr_queues)
 		return NULL;
@@ -127,7 +127,7 @@ void vpci_set_status(struct virtio_pci *vpci, u8 status)
 {
 	struct virtio_device *vdev = vpci->vdev;
 
-	virtio_set_status(vdev, status);
+	virtio_device__set_status(vdev, status);
 	if (status)
 		return;
 	vpci_reset(vpci);
@@ -173,7 +173,7 @@ static int vpci_bar_activate(struct kvm *kvm, struct pci_device *pdev,
 				   vpci);
 		if (ret)
 			return ret;
-		virtio_add_ioeventfds(kvm, vdev, vpci->legacy_ev, BUS_PIO,
+		virtio_device__add_ioeventfds(kvm, vdev, vpci->legacy_ev, BUS_PIO,
 				      addr + VIRTIO_PCI_QUEUE_NOTIFY, 0, 2);
 		return 0;
 	}
@@ -181,7 +181,7 @@ static int vpci_bar_activate(struct kvm *kvm, struct pci_device *pdev,
 	ret = bus_register(kvm, BUS_MMIO, addr, size, mem_bar_mmio, vpci);
 	if (ret)
 		return ret;
-	virtio_add_ioeventfds(kvm, vdev, vpci->notify_ev, BUS_MMIO,
+	virtio_device__add_ioeventfds(kvm, vdev, vpci->notify_ev, BUS_MMIO,
 			      addr + VPCI_NOTIFY_OFF, VPCI_NOTIFY_MULT, 2);
 	return 0;
 }
@@ -191,7 +191,7 @@ static int vpci_bar_deactivate(struct kvm *kvm, struct pci_device *pdev,
 {
 	struct virtio_pci *vpci = pdev->priv;
 
-	virtio_del_ioeventfds(kvm, vpci->vdev, bar == VPCI_LEGACY_BAR ?
+	virtio_device__del_ioeventfds(kvm, vpci->vdev, bar == VPCI_LEGACY_BAR ?
 			      vpci->legacy_ev : vpci->notify_ev);
 	return bus_unregister(kvm, bar == VPCI_LEGACY_BAR ? BUS_PIO : BUS_MMIO,
 			      addr);

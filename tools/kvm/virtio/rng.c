@@ -42,13 +42,13 @@ static u32 rng_fill(struct virtq_elem *elem)
 	return done;
 }
 
-static void rng_queue_notify(struct virtio_device *vdev, struct virt_queue *vq)
+static void rng_queue_notify(struct virtio_device *vdev, struct virtq *vq)
 {
 	struct rng_dev *rdev = vdev->priv;
 
-	while (virtq_pop(vq, rdev->elem) > 0)
-		virtq_push(vq, rdev->elem, rng_fill(rdev->elem));
-	virtio_queue_signal(vq);
+	while (virtq__pop(vq, rdev->elem) > 0)
+		virtq__push(vq, rdev->elem, rng_fill(rdev->elem));
+	virtq__signal(vq);
 }
 
 static const struct virtio_device_ops rng_ops = {
@@ -62,7 +62,7 @@ static int virtio_rng__init(struct kvm *kvm)
 	if (!kvm->cfg.virtio_rng)
 		return 0;
 	rdev = xzalloc(sizeof(*rdev));
-	rdev->elem = virtq_elem_alloc();
+	rdev->elem = virtq_elem__alloc();
 	rdev->vdev = (struct virtio_device) {
 		.name = "virtio-rng",
 		.device_id = VIRTIO_ID_RNG,

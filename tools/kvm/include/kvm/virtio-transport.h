@@ -27,10 +27,10 @@ void virtio_transport__register(enum virtio_transport_type type,
  * all queues, matched on the queue index written.  A doorbell KVM refused
  * is left to the transport's bus handler (the slow path).
  */
-void virtio_add_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
+void virtio_device__add_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
 			   struct ioevent *evs, enum bus_type bus, u64 addr,
 			   u32 stride, u32 len);
-void virtio_del_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
+void virtio_device__del_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
 			   struct ioevent *evs);
 
 #endif /* KVM__VIRTIO_TRANSPORT_H */

@@ -17,6 +17,11 @@ struct virtio_device;
 /*
  * The virtio device model.
  *
+ * Names follow lkvm's subsystem__verb: virtio_device__*() act on a device,
+ * virtq__*() on one of its queues (struct virtq), virtq_elem__alloc() on
+ * a request taken from one, virtio__*() and virtio_transport__*() on the
+ * machine's choice of transport.
+ *
  * A device (blk, console, rng, 9p...) embeds a struct virtio_device, fills
  * in its ids, features, config space, number of queues and ops, then calls
  * virtio_device__register().  The transport chosen with
@@ -29,28 +34,28 @@ struct virtio_device;
  * thread of the queue's own when the device set VIRTIO_QUEUE_DEDICATED
  * (for handlers that block, e.g. disk I/O).  The handler drains the queue:
  *
- *	struct virtq_elem *elem = virtq_elem_alloc();
+ *	struct virtq_elem *elem = virtq_elem__alloc();
  *
- *	while (virtq_pop(vq, elem) > 0) {
+ *	while (virtq__pop(vq, elem) > 0) {
  *		len = handle(elem->iov, elem->out_num,		// readable
  *			     elem->iov + elem->out_num, elem->in_num);	// writable
- *		virtq_push(vq, elem, len);
+ *		virtq__push(vq, elem, len);
  *	}
- *	virtio_queue_signal(vq);
+ *	virtq__signal(vq);
  *
- * virtq_pop() hands out only validated chains: every segment lies inside
+ * virtq__pop() hands out only validated chains: every segment lies inside
  * guest RAM and is mapped to host memory, device-readable segments come
  * first, the chain has no loop and is no longer than the queue, indirect
  * tables are well-formed.  A chain that breaks the rules is never handed
  * out: the queue is marked broken, the device status gets
  * VIRTIO_CONFIG_S_NEEDS_RESET and the driver is told through a config
- * interrupt.  virtq_pop() returns 0 once the queue is empty, having
+ * interrupt.  virtq__pop() returns 0 once the queue is empty, having
  * re-armed the driver's notifications (VIRTIO_RING_F_EVENT_IDX) so that no
  * kick is lost.
  *
  * Pop and push may be called from any thread (each takes the queue's
  * lock); an element popped before a device reset is silently dropped by
- * virtq_push(), so a handler racing with a reset never writes into rings
+ * virtq__push(), so a handler racing with a reset never writes into rings
  * the driver has taken back.
  */
 
@@ -75,7 +80,7 @@ struct virtq_elem {
 /* vq->flags, set by the device before registering. */
 #define VIRTIO_QUEUE_DEDICATED		(1U << 0)	/* own worker thread */
 
-struct virt_queue {
+struct virtq {
 	struct virtio_device *vdev;
 	u16 index;
 	unsigned int flags;
@@ -115,7 +120,7 @@ struct virtio_device_ops {
 	 * The driver kicked @vq (or the device is asked to look at it):
 	 * drain it.  Runs on a worker thread, never on a vCPU.
 	 */
-	void (*queue_notify)(struct virtio_device *vdev, struct virt_queue *vq);
+	void (*queue_notify)(struct virtio_device *vdev, struct virtq *vq);
 	/* The driver set DRIVER_OK: queues are set up.  Optional. */
 	void (*start)(struct virtio_device *vdev);
 	/* Device reset by the driver: forget per-driver state.  Optional. */
@@ -138,7 +143,7 @@ enum virtio_transport_type {
 /* What a transport provides to the core. */
 struct virtio_transport_ops {
 	/* Interrupt the driver for @vq's used ring / for a config change. */
-	void (*signal_vq)(struct virtio_device *vdev, struct virt_queue *vq);
+	void (*signal_vq)(struct virtio_device *vdev, struct virtq *vq);
 	void (*signal_config)(struct virtio_device *vdev);
 };
 
@@ -163,7 +168,7 @@ struct virtio_device {
 	u8 config_generation;
 	bool legacy;			/* driven through the legacy interface */
 	struct mutex lock;		/* status, features, config */
-	struct virt_queue *vqs;		/* nr_queues of them */
+	struct virtq *vqs;		/* nr_queues of them */
 	struct list_head list;
 
 	/* The transport. */
@@ -179,11 +184,11 @@ int virtio_device__register(struct kvm *kvm, struct virtio_device *vdev);
 enum virtio_transport_type virtio__transport_type(struct kvm *kvm);
 
 /* Queue processing, for device handlers. */
-struct virtq_elem *virtq_elem_alloc(void);
-int virtq_pop(struct virt_queue *vq, struct virtq_elem *elem);
-void virtq_push(struct virt_queue *vq, struct virtq_elem *elem, u32 len);
+struct virtq_elem *virtq_elem__alloc(void);
+int virtq__pop(struct virtq *vq, struct virtq_elem *elem);
+void virtq__push(struct virtq *vq, struct virtq_elem *elem, u32 len);
 /* Interrupts the driver if it wants to hear about the used ring now. */
-void virtio_queue_signal(struct virt_queue *vq);
+void virtq__signal(struct virtq *vq);
 /* Copies between an iovec array and a flat buffer; return bytes copied. */
 size_t iov_to_buf(const struct iovec *iov, unsigned int nr, size_t skip,
 		  void *buf, size_t len);
@@ -191,18 +196,18 @@ size_t iov_from_buf(const struct iovec *iov, unsigned int nr, size_t skip,
 		    const void *buf, size_t len);
 
 /* Config space changed (device side): bumps the generation, interrupts. */
-void virtio_config_changed(struct virtio_device *vdev);
+void virtio_device__config_changed(struct virtio_device *vdev);
 /* The device can't go on (e.g. malformed ring): DEVICE_NEEDS_RESET. */
-void virtio_device_needs_reset(struct virtio_device *vdev);
+void virtio_device__needs_reset(struct virtio_device *vdev);
 
 /* For transports. */
-void virtio_set_status(struct virtio_device *vdev, u8 status);
-u64 virtio_host_features(struct virtio_device *vdev);
-int virtio_set_guest_features(struct virtio_device *vdev, u64 features);
-int virtq_enable(struct virt_queue *vq);
-void virtq_disable(struct virt_queue *vq);
-void virtq_kick(struct virt_queue *vq);
-void virtio_config_access(struct virtio_device *vdev, u32 offset, void *data,
+void virtio_device__set_status(struct virtio_device *vdev, u8 status);
+u64 virtio_device__host_features(struct virtio_device *vdev);
+int virtio_device__set_guest_features(struct virtio_device *vdev, u64 features);
+int virtq__enable(struct virtq *vq);
+void virtq__disable(struct virtq *vq);
+void virtq__kick(struct virtq *vq);
+void virtio_device__config_access(struct virtio_device *vdev, u32 offset, void *data,
 			  u32 len, bool is_write);
 
 /* Used by unit tests: process a device without transport or KVM. */

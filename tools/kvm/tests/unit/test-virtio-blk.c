@@ -290,7 +290,7 @@ int main(void)
 	make_image(path_rw);
 	make_image(path_ro);
 	loglevel = LOGLEVEL_ERROR;
-	elem = virtq_elem_alloc();
+	elem = virtq_elem__alloc();
 
 	plan(44);
 	disk = disk_image__open(path_rw, false, false);

@@ -40,7 +40,7 @@ static void wr(u32 off, u32 v)
 }
 
 /* Echo: writes the readable bytes back reversed into the writable ones. */
-static void echo_notify(struct virtio_device *vdev, struct virt_queue *vq)
+static void echo_notify(struct virtio_device *vdev, struct virtq *vq)
 {
 	static struct virtq_elem *elem;
 	u8 buf[256];
@@ -48,8 +48,8 @@ static void echo_notify(struct virtio_device *vdev, struct virt_queue *vq)
 
 	__atomic_add_fetch(&echo_notifies, 1, __ATOMIC_SEQ_CST);
 	if (!elem)
-		elem = virtq_elem_alloc();
-	while (virtq_pop(vq, elem) > 0) {
+		elem = virtq_elem__alloc();
+	while (virtq__pop(vq, elem) > 0) {
 		n = iov_to_buf(elem->iov, elem->out_num, 0, buf, sizeof(buf));
 		for (i = 0; i < n / 2; i++) {
 			u8 t = buf[i];
@@ -58,9 +58,9 @@ static void echo_notify(struct virtio_device *vdev, struct virt_queue *vq)
 			buf[n - 1 - i] = t;
 		}
 		n = iov_from_buf(elem->iov + elem->out_num, elem->in_num, 0, buf, n);
-		virtq_push(vq, elem, n);
+		virtq__push(vq, elem, n);
 	}
-	virtio_queue_signal(vq);
+	virtq__signal(vq);
 }
 
 static const struct virtio_device_ops echo_ops = {

@@ -63,18 +63,18 @@ static void mwr(u64 addr, u32 len, u32 v)
 	io(BUS_MMIO, addr, len, true, v);
 }
 
-static void echo_notify(struct virtio_device *vdev, struct virt_queue *vq)
+static void echo_notify(struct virtio_device *vdev, struct virtq *vq)
 {
-	struct virtq_elem *elem = virtq_elem_alloc();
+	struct virtq_elem *elem = virtq_elem__alloc();
 	u8 buf[256];
 	size_t n;
 
-	while (virtq_pop(vq, elem) > 0) {
+	while (virtq__pop(vq, elem) > 0) {
 		n = iov_to_buf(elem->iov, elem->out_num, 0, buf, sizeof(buf));
 		n = iov_from_buf(elem->iov + elem->out_num, elem->in_num, 0, buf, n);
-		virtq_push(vq, elem, n);
+		virtq__push(vq, elem, n);
 	}
-	virtio_queue_signal(vq);
+	virtq__signal(vq);
 	free(elem);
 }
 

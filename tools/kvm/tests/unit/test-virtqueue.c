@@ -20,7 +20,7 @@
 
 static struct kvm *kvm;
 static struct virtio_device vdev;
-static struct virt_queue *vq;
+static struct virtq *vq;
 static struct virtq_elem *elem;
 static int nr_signal_vq, nr_signal_config, nr_resets;
 static u8 config[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -61,7 +61,7 @@ static void make_avail(u16 head)
 	a->idx++;
 }
 
-static void signal_vq(struct virtio_device *d, struct virt_queue *q)
+static void signal_vq(struct virtio_device *d, struct virtq *q)
 {
 	nr_signal_vq++;
 }
@@ -81,7 +81,7 @@ static void dev_reset(struct virtio_device *d)
 	nr_resets++;
 }
 
-static void queue_notify(struct virtio_device *d, struct virt_queue *q)
+static void queue_notify(struct virtio_device *d, struct virtq *q)
 {
 }
 
@@ -100,20 +100,20 @@ static const struct virtio_device_ops test_ops = {
 /* Reset the device and bring it back up the way a driver does. */
 static int setup(u64 features)
 {
-	virtio_set_status(&vdev, 0);
+	virtio_device__set_status(&vdev, 0);
 	memset(ram, 0, 0x10000);
-	virtio_set_status(&vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	virtio_device__set_status(&vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE |
 			  VIRTIO_CONFIG_S_DRIVER);
-	virtio_set_guest_features(&vdev, features);
-	virtio_set_status(&vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	virtio_device__set_guest_features(&vdev, features);
+	virtio_device__set_status(&vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE |
 			  VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
 	vq->size = QSIZE;
 	vq->desc_addr = DESC;
 	vq->avail_addr = AVAIL;
 	vq->used_addr = USED;
-	if (virtq_enable(vq))
+	if (virtq__enable(vq))
 		return -1;
-	virtio_set_status(&vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	virtio_device__set_status(&vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE |
 			  VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
 			  VIRTIO_CONFIG_S_DRIVER_OK);
 	nr_signal_vq = 0;
@@ -149,7 +149,7 @@ static void test_good_chains(void)
 	set_desc(desc(5), DATA + 0x1000, 1, VRING_DESC_F_WRITE, 0);
 	make_avail(0);
 
-	is_int(virtq_pop(vq, elem), 1, "a well-formed chain is popped");
+	is_int(virtq__pop(vq, elem), 1, "a well-formed chain is popped");
 	is_int(elem->head, 0, "its head");
 	is_int(elem->out_num, 2, "two readable segments");
 	is_int(elem->in_num, 1, "one writable segment");
@@ -158,11 +158,11 @@ static void test_good_chains(void)
 	ok(elem->iov[0].iov_base == gpa(DATA) &&
 	   elem->iov[2].iov_base == gpa(DATA + 0x1000),
 	   "segments map to the guest buffers");
-	is_int(virtq_pop(vq, elem), 0, "then the queue is empty");
+	is_int(virtq__pop(vq, elem), 0, "then the queue is empty");
 	is_int(*(u16 *)&used()->ring[QSIZE], 1,
 	       "an empty queue re-arms avail_event at last_avail_idx");
 
-	virtq_push(vq, elem, 1000);
+	virtq__push(vq, elem, 1000);
 	is_int(used()->idx, 1, "push publishes the used index");
 	is_int(used()->ring[0].id, 0, "used id is the head");
 	is_int(used()->ring[0].len, 1, "used len is clamped to the writable bytes");
@@ -173,7 +173,7 @@ static void test_good_chains(void)
 	set_desc(tdesc(1), DATA + 0x300, 4, VRING_DESC_F_WRITE, 0);
 	set_desc(desc(3), TABLE, 3 * 16, VRING_DESC_F_INDIRECT, 0);
 	make_avail(3);
-	is_int(virtq_pop(vq, elem), 1, "an indirect chain is popped");
+	is_int(virtq__pop(vq, elem), 1, "an indirect chain is popped");
 	ok(elem->out_num == 2 && elem->in_num == 1 && elem->out_len == 24 &&
 	   elem->in_len == 4, "indirect segments are in order");
 	ok(elem->iov[1].iov_base == gpa(DATA + 0x200), "indirect next is followed");
@@ -183,14 +183,14 @@ static void test_good_chains(void)
 		set_desc(desc(i), DATA + i * 64, 64,
 			 i == QSIZE - 1 ? 0 : VRING_DESC_F_NEXT, i + 1);
 	make_avail(0);
-	is_int(virtq_pop(vq, elem), 1, "a chain as long as the queue is fine");
+	is_int(virtq__pop(vq, elem), 1, "a chain as long as the queue is fine");
 	is_int(elem->out_num, QSIZE, "with all its segments");
 
 	/* Zero-length descriptors carry nothing. */
 	set_desc(desc(0), DATA, 0, VRING_DESC_F_NEXT, 1);
 	set_desc(desc(1), DATA, 8, 0, 0);
 	make_avail(0);
-	is_int(virtq_pop(vq, elem), 1, "zero-length descriptor accepted");
+	is_int(virtq__pop(vq, elem), 1, "zero-length descriptor accepted");
 	is_int(elem->out_num, 1, "and skipped");
 	is_int(nr_signal_config, 0, "no config interrupt for good chains");
 	ok(!(vdev.status & VIRTIO_CONFIG_S_NEEDS_RESET), "device is fine");
@@ -381,8 +381,8 @@ static void test_bad_chains(void)
 
 		setup(c->features);
 		c->build();
-		r1 = virtq_pop(vq, elem);
-		r2 = virtq_pop(vq, elem);
+		r1 = virtq__pop(vq, elem);
+		r2 = virtq__pop(vq, elem);
 		ok(r1 == -EINVAL && r2 == -EIO &&
 		   (vdev.status & VIRTIO_CONFIG_S_NEEDS_RESET) &&
 		   nr_signal_config == 1 && used()->idx == 0,
@@ -397,7 +397,7 @@ static void test_bad_chains(void)
 	ok(!(vdev.status & VIRTIO_CONFIG_S_NEEDS_RESET), "reset clears NEEDS_RESET");
 	set_desc(desc(0), DATA, 16, 0, 0);
 	make_avail(0);
-	is_int(virtq_pop(vq, elem), 1, "and the queue works again");
+	is_int(virtq__pop(vq, elem), 1, "and the queue works again");
 }
 
 static void test_bad_rings(void)
@@ -422,15 +422,15 @@ static void test_bad_rings(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
-		virtio_set_status(&vdev, 0);
+		virtio_device__set_status(&vdev, 0);
 		vq->size = c[i].size;
 		vq->desc_addr = c[i].desc;
 		vq->avail_addr = c[i].avail;
 		vq->used_addr = c[i].used;
-		ok(virtq_enable(vq) == -EINVAL && !vq->enabled,
+		ok(virtq__enable(vq) == -EINVAL && !vq->enabled,
 		   "ring refused: %s", c[i].name);
 	}
-	is_int(virtq_pop(vq, elem), 0, "a disabled queue hands out nothing");
+	is_int(virtq__pop(vq, elem), 0, "a disabled queue hands out nothing");
 }
 
 static void test_event_idx(void)
@@ -444,19 +444,19 @@ static void test_event_idx(void)
 		make_avail(i);
 	}
 	*used_event = 2;	/* interrupt me when used idx passes 2 */
-	virtq_pop(vq, elem);
-	virtq_push(vq, elem, 0);
-	virtio_queue_signal(vq);
+	virtq__pop(vq, elem);
+	virtq__push(vq, elem, 0);
+	virtq__signal(vq);
 	is_int(nr_signal_vq, 1, "first completion signals");
-	virtq_pop(vq, elem);
-	virtq_push(vq, elem, 0);
-	virtio_queue_signal(vq);
+	virtq__pop(vq, elem);
+	virtq__push(vq, elem, 0);
+	virtq__signal(vq);
 	is_int(nr_signal_vq, 1, "used idx 2 has not passed used_event 2");
-	virtq_pop(vq, elem);
-	virtq_push(vq, elem, 0);
-	virtio_queue_signal(vq);
+	virtq__pop(vq, elem);
+	virtq__push(vq, elem, 0);
+	virtq__signal(vq);
 	is_int(nr_signal_vq, 2, "used idx 3 passes used_event: signal");
-	virtio_queue_signal(vq);
+	virtq__signal(vq);
 	is_int(nr_signal_vq, 2, "nothing new: no signal");
 
 	/* Without EVENT_IDX, avail->flags decides. */
@@ -465,14 +465,14 @@ static void test_event_idx(void)
 	make_avail(0);
 	make_avail(0);
 	avail()->flags = VRING_AVAIL_F_NO_INTERRUPT;
-	virtq_pop(vq, elem);
-	virtq_push(vq, elem, 0);
-	virtio_queue_signal(vq);
+	virtq__pop(vq, elem);
+	virtq__push(vq, elem, 0);
+	virtq__signal(vq);
 	is_int(nr_signal_vq, 0, "NO_INTERRUPT suppresses the signal");
 	avail()->flags = 0;
-	virtq_pop(vq, elem);
-	virtq_push(vq, elem, 0);
-	virtio_queue_signal(vq);
+	virtq__pop(vq, elem);
+	virtq__push(vq, elem, 0);
+	virtq__signal(vq);
 	is_int(nr_signal_vq, 1, "and its absence lets it through");
 }
 
@@ -483,10 +483,10 @@ static void test_reset(void)
 	setup(ALL_FEATURES);
 	set_desc(desc(0), DATA, 16, VRING_DESC_F_WRITE, 0);
 	make_avail(0);
-	is_int(virtq_pop(vq, elem), 1, "popped before reset");
+	is_int(virtq__pop(vq, elem), 1, "popped before reset");
 	setup(ALL_FEATURES);
 	ok(nr_resets > before, "the device's reset op ran");
-	virtq_push(vq, elem, 16);
+	virtq__push(vq, elem, 16);
 	is_int(used()->idx, 0, "an element from before the reset is dropped");
 	is_int(vq->msix_vector, VIRTIO_NO_VECTOR, "reset clears the vector");
 }
@@ -495,36 +495,36 @@ static void test_features_and_config(void)
 {
 	u8 buf[8];
 
-	virtio_set_status(&vdev, 0);
-	virtio_set_guest_features(&vdev, 1ULL << VIRTIO_RING_F_EVENT_IDX);
-	virtio_set_status(&vdev, VIRTIO_CONFIG_S_FEATURES_OK);
+	virtio_device__set_status(&vdev, 0);
+	virtio_device__set_guest_features(&vdev, 1ULL << VIRTIO_RING_F_EVENT_IDX);
+	virtio_device__set_status(&vdev, VIRTIO_CONFIG_S_FEATURES_OK);
 	ok(!(vdev.status & VIRTIO_CONFIG_S_FEATURES_OK),
 	   "FEATURES_OK refused without VERSION_1");
 
-	virtio_set_status(&vdev, 0);
-	virtio_set_guest_features(&vdev, (1ULL << VIRTIO_F_VERSION_1) | (1ULL << 40));
-	virtio_set_status(&vdev, VIRTIO_CONFIG_S_FEATURES_OK);
+	virtio_device__set_status(&vdev, 0);
+	virtio_device__set_guest_features(&vdev, (1ULL << VIRTIO_F_VERSION_1) | (1ULL << 40));
+	virtio_device__set_status(&vdev, VIRTIO_CONFIG_S_FEATURES_OK);
 	ok(!(vdev.status & VIRTIO_CONFIG_S_FEATURES_OK),
 	   "FEATURES_OK refused for a feature not offered");
 
-	virtio_set_status(&vdev, 0);
-	virtio_set_guest_features(&vdev, ALL_FEATURES);
-	virtio_set_status(&vdev, VIRTIO_CONFIG_S_FEATURES_OK);
+	virtio_device__set_status(&vdev, 0);
+	virtio_device__set_guest_features(&vdev, ALL_FEATURES);
+	virtio_device__set_status(&vdev, VIRTIO_CONFIG_S_FEATURES_OK);
 	ok(vdev.status & VIRTIO_CONFIG_S_FEATURES_OK, "FEATURES_OK accepted");
-	is_int(virtio_set_guest_features(&vdev, 0), -EPERM,
+	is_int(virtio_device__set_guest_features(&vdev, 0), -EPERM,
 	       "features are frozen after FEATURES_OK");
 
-	virtio_config_access(&vdev, 4, buf, 4, false);
+	virtio_device__config_access(&vdev, 4, buf, 4, false);
 	ok(!memcmp(buf, config + 4, 4), "config read");
 	memset(buf, 0xaa, sizeof(buf));
-	virtio_config_access(&vdev, 6, buf, 4, false);
+	virtio_device__config_access(&vdev, 6, buf, 4, false);
 	ok(buf[0] == 0 && buf[3] == 0, "read across the end of config gives zeros");
-	virtio_config_access(&vdev, 0xfffffffe, buf, 4, false);
+	virtio_device__config_access(&vdev, 0xfffffffe, buf, 4, false);
 	ok(buf[0] == 0, "read at a huge offset gives zeros");
 	buf[0] = 0x55;
-	virtio_config_access(&vdev, 7, buf, 2, true);
+	virtio_device__config_access(&vdev, 7, buf, 2, true);
 	is_int(config[7], 8, "write across the end of config is ignored");
-	virtio_config_access(&vdev, 7, buf, 1, true);
+	virtio_device__config_access(&vdev, 7, buf, 1, true);
 	is_int(config[7], 0x55, "write inside config lands");
 }
 
@@ -550,7 +550,7 @@ static void test_fuzz(void)
 				 rand_r(&seed) % (QSIZE + 2));
 		}
 		make_avail(rand_r(&seed) % (QSIZE + 1));
-		r = virtq_pop(vq, elem);
+		r = virtq__pop(vq, elem);
 		if (r == 1) {
 			popped++;
 			if (!iov_in_ram())
@@ -584,7 +584,7 @@ int main(void)
 	ok(virtio_device__init_queues(kvm, &vdev) == 0, "queues initialised");
 	vdev.transport_ops = &test_transport;
 	vq = &vdev.vqs[0];
-	elem = virtq_elem_alloc();
+	elem = virtq_elem__alloc();
 
 	test_good_chains();
 	test_bad_chains();
