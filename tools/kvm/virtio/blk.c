@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <linux/virtio_blk.h>
 #ifdef CONFIG_HAS_LIBURING
@@ -48,22 +49,12 @@ struct blk_dev {
 static int iov_slice(const struct iovec *src, int nr, size_t skip, size_t len,
 		     struct iovec *dst)
 {
-	int i, n = 0;
+	struct iov_cursor c;
+	size_t got;
 
-	for (i = 0; i < nr && len; i++) {
-		size_t l = src[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		dst[n].iov_base = (char *)src[i].iov_base + skip;
-		dst[n].iov_len = min(l - skip, len);
-		len -= dst[n].iov_len;
-		skip = 0;
-		n++;
-	}
-	return n;
+	iov_cursor__init(&c, src, nr, SIZE_MAX);
+	iov_cursor__copy(&c, NULL, skip, false);
+	return iov_cursor__slice(&c, dst, nr, len, &got);
 }
 
 /* Is [sector, sector + bytes) inside the disk?  Whole sectors only. */

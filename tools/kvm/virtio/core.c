@@ -389,44 +389,6 @@ void virtq__signal(struct virtq *vq)
 		vdev->transport_ops->signal_vq(vdev, vq);
 }
 
-size_t iov_to_buf(const struct iovec *iov, unsigned int nr, size_t skip,
-		  void *buf, size_t len)
-{
-	size_t done = 0, n;
-	unsigned int i;
-
-	for (i = 0; i < nr && done < len; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		n = min(iov[i].iov_len - skip, len - done);
-		memcpy((char *)buf + done, (char *)iov[i].iov_base + skip, n);
-		done += n;
-		skip = 0;
-	}
-	return done;
-}
-
-size_t iov_from_buf(const struct iovec *iov, unsigned int nr, size_t skip,
-		    const void *buf, size_t len)
-{
-	size_t done = 0, n;
-	unsigned int i;
-
-	for (i = 0; i < nr && done < len; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		n = min(iov[i].iov_len - skip, len - done);
-		memcpy((char *)iov[i].iov_base + skip, (const char *)buf + done, n);
-		done += n;
-		skip = 0;
-	}
-	return done;
-}
-
 /* ------------------------------------------------------------------ */
 /* Status, features, config */
 

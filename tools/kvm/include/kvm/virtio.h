@@ -11,6 +11,8 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 
+#include "kvm/iovec.h"
+
 struct kvm;
 struct virtio_device;
 
@@ -190,10 +192,6 @@ void virtq__push(struct virtq *vq, struct virtq_elem *elem, u32 len);
 /* Interrupts the driver if it wants to hear about the used ring now. */
 void virtq__signal(struct virtq *vq);
 /* Copies between an iovec array and a flat buffer; return bytes copied. */
-size_t iov_to_buf(const struct iovec *iov, unsigned int nr, size_t skip,
-		  void *buf, size_t len);
-size_t iov_from_buf(const struct iovec *iov, unsigned int nr, size_t skip,
-		    const void *buf, size_t len);
 
 /* Config space changed (device side): bumps the generation, interrupts. */
 void virtio_device__config_changed(struct virtio_device *vdev);

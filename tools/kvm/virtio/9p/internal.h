@@ -17,6 +17,8 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+#include "kvm/iovec.h"
+
 #define FID_HASH_SIZE		256
 /* Largest xattr value (Linux's XATTR_SIZE_MAX). */
 #define P9_XATTR_MAX		(64 * 1024)
@@ -62,29 +64,16 @@ struct p9_server {
 	struct hlist_head fids[FID_HASH_SIZE];
 };
 
-/* A cursor over an iovec array, bounded by @left bytes. */
-struct p9_iter {
-	const struct iovec *iov;
-	unsigned int nr;
-	unsigned int idx;
-	size_t off;
-	size_t left;
-};
-
 struct p9_req {
 	struct p9_server *srv;
-	struct p9_iter in;
-	struct p9_iter out;
+	struct iov_cursor in;
+	struct iov_cursor out;
 	u8 type;
 	u16 tag;
 };
 
 /* wire.c: iterators over the request's iovecs, and (un)marshalling. */
-void p9_iter_init(struct p9_iter *it, const struct iovec *iov,
-		  unsigned int nr, size_t limit);
-bool p9_iter_copy(struct p9_iter *it, void *buf, size_t len, bool to_iov);
-int p9_iter_slice(struct p9_iter *it, struct iovec *dst, int max,
-		  size_t len, size_t *got);
+bool p9_iter_copy(struct iov_cursor *it, void *buf, size_t len, bool to_iov);
 int p9_pull(struct p9_req *r, void *buf, size_t len);
 int p9_pull_u8(struct p9_req *r, u8 *v);
 int p9_pull_u16(struct p9_req *r, u16 *v);

@@ -1188,7 +1188,7 @@ out:
 static int read_file(struct p9_req *r, int fd, u64 offset, u32 count)
 {
 	struct iovec iov[P9_MAX_IOV];
-	struct p9_iter count_at;
+	struct iov_cursor count_at;
 	size_t len;
 	ssize_t n = 0;
 	int nr;
@@ -1196,7 +1196,7 @@ static int read_file(struct p9_req *r, int fd, u64 offset, u32 count)
 	count_at = r->out;
 	if (p9_push_u32(r, 0))
 		return -ENOBUFS;
-	nr = p9_iter_slice(&r->out, iov, ARRAY_SIZE(iov), count, &len);
+	nr = iov_cursor__slice(&r->out, iov, ARRAY_SIZE(iov), count, &len);
 	if (nr)
 		n = preadv(fd, iov, nr, offset);
 	if (n < 0)
@@ -1288,7 +1288,7 @@ static int p9_write(struct p9_req *r)
 	fd = get_open_fd(r, id, &fid);
 	if (fd < 0)
 		return fd;
-	nr = p9_iter_slice(&r->in, iov, ARRAY_SIZE(iov), count, &len);
+	nr = iov_cursor__slice(&r->in, iov, ARRAY_SIZE(iov), count, &len);
 	n = nr ? pwritev(fd, iov, nr, offset) : 0;
 	ret = n < 0 ? -errno : 0;
 	p9_fid_put(r->srv, fid);

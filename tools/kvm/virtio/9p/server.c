@@ -32,7 +32,7 @@ static size_t reply_error(struct p9_req *r, const struct iovec *out,
 			  unsigned int nr_out, int err)
 {
 	r->type = P9_RLERROR - 1;
-	p9_iter_init(&r->out, out, nr_out, P9_RLERROR_SIZE);
+	iov_cursor__init(&r->out, out, nr_out, P9_RLERROR_SIZE);
 	if (p9_push_u32(r, P9_RLERROR_SIZE) || p9_push_u8(r, P9_RLERROR) ||
 	    p9_push_u16(r, r->tag) || p9_push_u32(r, err))
 		return 0;
@@ -48,8 +48,8 @@ size_t p9_server_handle(struct p9_server *srv,
 	u32 size, msize = READ_ONCE(srv->msize);
 	int ret;
 
-	p9_iter_init(&r.in, in, nr_in, SIZE_MAX);
-	p9_iter_init(&r.out, out, nr_out, msize);
+	iov_cursor__init(&r.in, in, nr_in, SIZE_MAX);
+	iov_cursor__init(&r.out, out, nr_out, msize);
 	if (r.out.left < P9_RLERROR_SIZE)
 		return 0;
 
@@ -71,7 +71,7 @@ size_t p9_server_handle(struct p9_server *srv,
 		return reply_error(&r, out, nr_out, -ret);
 
 	len = room - r.out.left;
-	p9_iter_init(&r.out, out, nr_out, P9_HDR_SIZE);
+	iov_cursor__init(&r.out, out, nr_out, P9_HDR_SIZE);
 	p9_push_u32(&r, len);
 	p9_push_u8(&r, r.type + 1);
 	p9_push_u16(&r, r.tag);

@@ -27,80 +27,13 @@
 #include "kvm/9p.h"
 #include "internal.h"
 
-void p9_iter_init(struct p9_iter *it, const struct iovec *iov,
-		  unsigned int nr, size_t limit)
+/* All of @len bytes, or nothing when the message is shorter. */
+bool p9_iter_copy(struct iov_cursor *it, void *buf, size_t len, bool to_iov)
 {
-	size_t total = 0;
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		total += iov[i].iov_len;
-	it->iov = iov;
-	it->nr = nr;
-	it->idx = 0;
-	it->off = 0;
-	it->left = min(total, limit);
-}
-
-/* Moves @len bytes between the iterator and @buf (or just skips them). */
-bool p9_iter_copy(struct p9_iter *it, void *buf, size_t len, bool to_iov)
-{
-	char *p = buf;
-
 	if (len > it->left)
 		return false;
-	it->left -= len;
-	while (len) {
-		const struct iovec *v = &it->iov[it->idx];
-		size_t n = min(len, v->iov_len - it->off);
-		char *base = (char *)v->iov_base + it->off;
-
-		if (p && to_iov)
-			memcpy(base, p, n);
-		else if (p)
-			memcpy(p, base, n);
-		if (p)
-			p += n;
-		len -= n;
-		it->off += n;
-		if (it->off == v->iov_len) {
-			it->idx++;
-			it->off = 0;
-		}
-	}
+	iov_cursor__copy(it, buf, len, to_iov);
 	return true;
-}
-
-/*
- * Describes the next @len bytes (at most) as iovecs in @dst and advances
- * past them.  Returns the number of iovecs; *@got tells the bytes.
- */
-int p9_iter_slice(struct p9_iter *it, struct iovec *dst, int max,
-		  size_t len, size_t *got)
-{
-	int n = 0;
-
-	len = min(len, it->left);
-	*got = 0;
-	while (len && n < max && it->idx < it->nr) {
-		const struct iovec *v = &it->iov[it->idx];
-		size_t chunk = min(len, v->iov_len - it->off);
-
-		if (chunk) {
-			dst[n].iov_base = (char *)v->iov_base + it->off;
-			dst[n].iov_len = chunk;
-			n++;
-		}
-		*got += chunk;
-		len -= chunk;
-		it->left -= chunk;
-		it->off += chunk;
-		if (it->off == v->iov_len) {
-			it->idx++;
-			it->off = 0;
-		}
-	}
-	return n;
 }
 
 /* Unmarshalling: each returns 0 or -EPROTO for a short message. */
