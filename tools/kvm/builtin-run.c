@@ -11,15 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <linux/sysinfo.h>	/* struct sysinfo: glibc takes it from linux/kernel.h */
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <linux/align.h>
 #include <linux/kernel.h>
 #include <linux/sizes.h>
-#include <subcmd/options.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include <subcmd/parse-options.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/builtin.h"
 #include "kvm/disk-image.h"
@@ -54,6 +56,8 @@ static struct kvm *run_kvm;
 
 static int opt_loglevel(const struct option *opt, const char *arg, int unset)
 {
+	if (unset)
+		return error("--no-loglevel: give a level instead");
 	if (loglevel_set(arg) < 0)
 		return error("--loglevel: unknown level '%s' (error, warning, info, debug)",
 			     arg);
@@ -64,6 +68,8 @@ static int opt_console(const struct option *opt, const char *arg, int unset)
 {
 	struct kvm_config *cfg = opt->value;
 
+	if (unset)
+		return error("--no-console: the guest needs a console (serial or virtio)");
 	if (strcmp(arg, "serial") && strcmp(arg, "virtio"))
 		return error("--console: '%s' is neither 'serial' nor 'virtio'", arg);
 	cfg->console = arg;
@@ -74,6 +80,8 @@ static int opt_transport(const struct option *opt, const char *arg, int unset)
 {
 	struct kvm_config *cfg = opt->value;
 
+	if (unset)
+		return error("--no-virtio-transport: give pci, pci-legacy or mmio instead");
 	if (strcmp(arg, "pci") && strcmp(arg, "pci-legacy") && strcmp(arg, "mmio"))
 		return error("--virtio-transport: '%s' is not one of pci, pci-legacy, mmio",
 			     arg);
@@ -81,9 +89,21 @@ static int opt_transport(const struct option *opt, const char *arg, int unset)
 	return 0;
 }
 
+/* -m 512, -m 512M, -m 2G: plain numbers are MiB. */
+static int opt_mem(const struct option *opt, const char *arg, int unset)
+{
+	if (unset)
+		return error("--no-mem: guest memory cannot be left out");
+	if (parse_size(arg, SZ_1M, opt->value))
+		return error("-m: expects a size (like 512M or 2G), not '%s'", arg);
+	return 0;
+}
+
 /* -d IMAGE[,ro][,direct]: the disk code owns the syntax. */
 static int opt_disk(const struct option *opt, const char *arg, int unset)
 {
+	if (unset)
+		return error("--no-disk: leave -d out instead");
 	return disk_image__parse_option(opt->value, arg);
 }
 
@@ -221,8 +241,9 @@ int cmd_run(int argc, const char **argv)
 		OPT_STRING(0, "name", &cfg->guest_name, "name",
 			   "the guest's name (default guest-PID)"),
 		OPT_INTEGER('c', "cpus", &nrcpus, "number of vCPUs (default 1)"),
-		OPT_SIZE('m', "mem", &ram_size, SZ_1M,
-			 "guest memory: MiB, or with a K/M/G suffix (default 256)"),
+		OPT_CALLBACK('m', "mem", &ram_size, "size",
+			     "guest memory: MiB, or with a K/M/G suffix (default 256)",
+			     opt_mem),
 		OPT_CALLBACK(0, "console", cfg, "serial|virtio",
 			     "the guest's console device (default serial)", opt_console),
 		OPT_STRING(0, "hugetlbfs", &cfg->hugetlbfs_path, "path",
@@ -256,9 +277,9 @@ int cmd_run(int argc, const char **argv)
 		OPT_END()
 	};
 
-	argc = parse_options(argc - 1, argv + 1, options, run_usage, 0);
+	argc = parse_options(argc, argv, options, run_usage, 0);
 	if (argc) {
-		error("unexpected argument '%s'", argv[1]);
+		error("unexpected argument '%s'", argv[0]);
 		usage_with_options(run_usage, options);
 	}
 	cfg->ram_size = ram_size;

@@ -14,18 +14,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <subcmd/strbuf.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include "kvm/strbuf.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/builtin.h"
 #include "kvm/setup.h"
 
-static void sandbox_usage(FILE *out)
+/* On stderr with status 129, as parse-options does for every other command. */
+static int sandbox_usage(void)
 {
-	fprintf(out, "usage: lkvm sandbox [run options] -- CMD [ARGS]\n\n"
-		"Runs CMD in a guest booted on the default 9p root file system\n"
-		"and exits with its status.  See 'lkvm run -h' for the options.\n");
+	fprintf(stderr, "\n Usage: lkvm sandbox [run options] -- CMD [ARGS]\n\n"
+		"    Runs CMD in a guest booted on the default 9p root file system\n"
+		"    and exits with its status.  See 'lkvm run -h' for the options.\n\n");
+	return 129;
 }
 
 /* 'it'\''s' */
@@ -115,15 +117,11 @@ int cmd_sandbox(int argc, const char **argv)
 		if (!strcmp(argv[dashdash], "--"))
 			break;
 		if (!strcmp(argv[dashdash], "-h") ||
-		    !strcmp(argv[dashdash], "--help")) {
-			sandbox_usage(stdout);
-			return 0;
-		}
+		    !strcmp(argv[dashdash], "--help"))
+			return sandbox_usage();
 	}
-	if (dashdash + 1 >= argc) {
-		sandbox_usage(stderr);
-		return 129;
-	}
+	if (dashdash + 1 >= argc)
+		return sandbox_usage();
 	if (has_root_option(dashdash - 1, argv + 1)) {
 		error("sandbox: the guest boots the 9p root file system: no -d or -i");
 		return 129;

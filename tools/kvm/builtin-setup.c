@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 
 #include <linux/kernel.h>
-#include <subcmd/options.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include <subcmd/parse-options.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/builtin.h"
 #include "kvm/guest-init.h"
@@ -310,10 +310,10 @@ int cmd_setup(int argc, const char **argv)
 	const char *name;
 	char *root;
 
-	argc = parse_options(argc - 1, argv + 1, options, setup_usage, 0);
+	argc = parse_options(argc, argv, options, setup_usage, 0);
 	if (argc > 1)
 		usage_with_options(setup_usage, options);
-	name = argc ? argv[1] : KVM_SETUP_DEFAULT_NAME;
+	name = argc ? argv[0] : KVM_SETUP_DEFAULT_NAME;
 	if (kvm_setup__create_rootfs(name, true))
 		return 1;
 	root = kvm_setup__rootfs_path(name);

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <subcmd/options.h>
-#include <subcmd/usage.h>
+#include <subcmd/parse-options.h>
+#include "kvm/log.h"
 
 #include "generated/version.h"
 #include "kvm/builtin.h"
@@ -44,9 +44,9 @@ int cmd_version(int argc, const char **argv)
 		OPT_END()
 	};
 
-	argc = parse_options(argc - 1, argv + 1, options, version_usage, 0);
+	argc = parse_options(argc, argv, options, version_usage, 0);
 	if (argc) {
-		error("unexpected argument '%s'", argv[1]);
+		error("unexpected argument '%s'", argv[0]);
 		usage_with_options(version_usage, options);
 	}
 

@@ -13,11 +13,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include <linux/interval_tree.h>
+#include "kvm/interval-tree.h"
 #include <linux/kernel.h>
-#include <linux/rwsem.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include <lockdep/rwsem.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/bus.h"
 #include "kvm/kvm.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "kvm/builtin.h"
 #include "kvm/commands.h"

@@ -19,8 +19,8 @@
 
 #include <linux/kernel.h>
 #include <linux/list.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/kvm.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/list.h>
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "kvm/init.h"
 

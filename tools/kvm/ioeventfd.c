@@ -13,7 +13,7 @@
 
 #include "kvm/ioeventfd.h"
 #include "kvm/kvm.h"
-#include "subcmd/usage.h"
+#include "kvm/log.h"
 
 static bool ioeventfd_broken;
 

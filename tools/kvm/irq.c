@@ -15,9 +15,9 @@
 
 #include <linux/kernel.h>
 #include <linux/kvm.h>
-#include <linux/mutex.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include <lockdep/mutex.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/init.h"
 #include "kvm/irq.h"

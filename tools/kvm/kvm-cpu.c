@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/bus.h"
 #include "kvm/init.h"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "kvm/builtin.h"
 #include "kvm/commands.h"

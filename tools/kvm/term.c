@@ -18,10 +18,10 @@
 #include <sys/eventfd.h>
 
 #include <linux/kernel.h>
-#include <linux/mutex.h>
-#include <subcmd/term.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include <lockdep/mutex.h>
+#include "kvm/tty.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/init.h"
 #include "kvm/kvm.h"

@@ -15,7 +15,7 @@
  * Augmented trees get told about every rotation and about every node whose
  * subtree changed, so that they can keep their per-subtree data right.
  */
-#include <linux/rbtree_callbacks.h>
+#include <linux/rbtree_augmented.h>
 
 /* Told about each rotation, for augmented trees; NULL for plain ones. */
 typedef void rb_rotate_fn(struct rb_node *old, struct rb_node *new);

@@ -43,8 +43,6 @@
 #define GENMASK_ULL(h, l) \
 	((~0ULL << (l)) & (~0ULL >> (BITS_PER_LONG_LONG - 1 - (h))))
 
-#define DECLARE_BITMAP(name, bits)	unsigned long name[BITS_TO_LONGS(bits)]
-
 static inline bool test_bit(unsigned long nr, const unsigned long *addr)
 {
 	return (addr[BIT_WORD(nr)] >> (nr % BITS_PER_LONG)) & 1;
@@ -60,32 +58,9 @@ static inline void clear_bit(unsigned long nr, unsigned long *addr)
 	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
 }
 
-static inline void change_bit(unsigned long nr, unsigned long *addr)
-{
-	addr[BIT_WORD(nr)] ^= BIT_MASK(nr);
-}
-
-static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
-{
-	bool old = test_bit(nr, addr);
-
-	set_bit(nr, addr);
-	return old;
-}
-
-static inline bool test_and_clear_bit(unsigned long nr, unsigned long *addr)
-{
-	bool old = test_bit(nr, addr);
-
-	clear_bit(nr, addr);
-	return old;
-}
-
 /* Already non-atomic: the double-underscore names are the same thing. */
 #define __set_bit(nr, addr)		set_bit(nr, addr)
 #define __clear_bit(nr, addr)		clear_bit(nr, addr)
-#define __test_and_set_bit(nr, addr)	test_and_set_bit(nr, addr)
-#define __test_and_clear_bit(nr, addr)	test_and_clear_bit(nr, addr)
 
 /* Index of the lowest set bit of @word, which must not be 0. */
 static inline unsigned long __ffs(unsigned long word)
@@ -148,104 +123,6 @@ static inline unsigned int hweight_long(unsigned long w)
 static inline u32 rol32(u32 word, unsigned int shift)
 {
 	return (word << (shift & 31)) | (word >> (-shift & 31));
-}
-
-static inline u32 ror32(u32 word, unsigned int shift)
-{
-	return (word >> (shift & 31)) | (word << (-shift & 31));
-}
-
-static inline u64 rol64(u64 word, unsigned int shift)
-{
-	return (word << (shift & 63)) | (word >> (-shift & 63));
-}
-
-static inline u64 ror64(u64 word, unsigned int shift)
-{
-	return (word >> (shift & 63)) | (word << (-shift & 63));
-}
-
-/*
- * The first bit at or after @offset that is set (or clear, when @invert
- * is ~0UL) in the @size-bit bitmap, or @size if there is none.
- */
-static inline unsigned long __find_next_bit(const unsigned long *addr,
-					    unsigned long size,
-					    unsigned long offset,
-					    unsigned long invert)
-{
-	unsigned long word;
-
-	if (offset >= size)
-		return size;
-	/* Mask off the bits below @offset in the first word. */
-	word = (addr[BIT_WORD(offset)] ^ invert) & (~0UL << (offset % BITS_PER_LONG));
-	offset -= offset % BITS_PER_LONG;
-	while (!word) {
-		offset += BITS_PER_LONG;
-		if (offset >= size)
-			return size;
-		word = addr[BIT_WORD(offset)] ^ invert;
-	}
-	offset += __ffs(word);
-	return offset < size ? offset : size;
-}
-
-static inline unsigned long find_next_bit(const unsigned long *addr,
-					  unsigned long size,
-					  unsigned long offset)
-{
-	return __find_next_bit(addr, size, offset, 0);
-}
-
-static inline unsigned long find_next_zero_bit(const unsigned long *addr,
-					       unsigned long size,
-					       unsigned long offset)
-{
-	return __find_next_bit(addr, size, offset, ~0UL);
-}
-
-static inline unsigned long find_first_bit(const unsigned long *addr,
-					   unsigned long size)
-{
-	return find_next_bit(addr, size, 0);
-}
-
-static inline unsigned long find_first_zero_bit(const unsigned long *addr,
-						unsigned long size)
-{
-	return find_next_zero_bit(addr, size, 0);
-}
-
-#define for_each_set_bit(bit, addr, size)				\
-	for ((bit) = find_first_bit((addr), (size));			\
-	     (bit) < (size);						\
-	     (bit) = find_next_bit((addr), (size), (bit) + 1))
-
-#define for_each_clear_bit(bit, addr, size)				\
-	for ((bit) = find_first_zero_bit((addr), (size));		\
-	     (bit) < (size);						\
-	     (bit) = find_next_zero_bit((addr), (size), (bit) + 1))
-
-static inline void bitmap_zero(unsigned long *dst, unsigned long nbits)
-{
-	unsigned long i;
-
-	for (i = 0; i < BITS_TO_LONGS(nbits); i++)
-		dst[i] = 0;
-}
-
-static inline unsigned long bitmap_weight(const unsigned long *src,
-					  unsigned long nbits)
-{
-	unsigned long i, n = 0;
-
-	for (i = 0; i < nbits / BITS_PER_LONG; i++)
-		n += hweight_long(src[i]);
-	/* Bits beyond @nbits in the last word are not part of the map. */
-	if (nbits % BITS_PER_LONG)
-		n += hweight_long(src[i] & (~0UL >> (BITS_PER_LONG - nbits % BITS_PER_LONG)));
-	return n;
 }
 
 #endif /* _TOOLS_LINUX_BITOPS_H */

@@ -5,8 +5,6 @@
 #define __packed		__attribute__((packed))
 #define __aligned(x)		__attribute__((aligned(x)))
 #define __maybe_unused		__attribute__((unused))
-#define __always_unused		__attribute__((unused))
-#define __used			__attribute__((used))
 #define __noreturn		__attribute__((noreturn))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define __weak			__attribute__((weak))
@@ -16,7 +14,6 @@
 #ifndef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
 #endif
-#define __constructor		__attribute__((constructor))
 
 /* Code that wants none of the hints defines these first. */
 #ifndef likely

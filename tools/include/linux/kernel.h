@@ -14,19 +14,6 @@
 #include <linux/const.h>
 #include <linux/sysinfo.h>
 
-#define U8_MAX		((u8)~0U)
-#define U16_MAX		((u16)~0U)
-#define U32_MAX		((u32)~0U)
-#define U64_MAX		((u64)~0ULL)
-#define S8_MAX		((s8)(U8_MAX >> 1))
-#define S16_MAX		((s16)(U16_MAX >> 1))
-#define S32_MAX		((s32)(U32_MAX >> 1))
-#define S64_MAX		((s64)(U64_MAX >> 1))
-#define S8_MIN		((s8)(-S8_MAX - 1))
-#define S16_MIN		((s16)(-S16_MAX - 1))
-#define S32_MIN		((s32)(-S32_MAX - 1))
-#define S64_MIN		((s64)(-S64_MAX - 1))
-
 #define container_of(ptr, type, member) ({				\
 	const __typeof__(((type *)0)->member) *__mptr = (ptr);		\
 	(type *)((char *)__mptr - offsetof(type, member)); })
@@ -61,8 +48,6 @@
 #ifndef roundup			/* <sys/param.h> has one too */
 #define roundup(x, y)		(DIV_ROUND_UP(x, y) * (y))
 #endif
-#define ALIGN(x, a)		round_up(x, a)
-#define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
 
 /* A statement, so that it may follow other statements in a function. */
 #define BUILD_BUG_ON(cond)						\
@@ -102,8 +87,5 @@ void __build_bug_failed(void) __attribute__((error("BUILD_BUG failed")));
 #define cpu_to_be16(x)		htobe16(x)
 #define cpu_to_be32(x)		htobe32(x)
 #define cpu_to_be64(x)		htobe64(x)
-
-#define upper_32_bits(n)	((u32)(((n) >> 16) >> 16))
-#define lower_32_bits(n)	((u32)((n) & 0xffffffff))
 
 #endif /* _TOOLS_LINUX_KERNEL_H */

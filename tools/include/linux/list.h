@@ -98,12 +98,6 @@ static inline void list_move_tail(struct list_head *list, struct list_head *head
 	list_add_tail(list, head);
 }
 
-static inline bool list_is_first(const struct list_head *list,
-				 const struct list_head *head)
-{
-	return list->prev == head;
-}
-
 static inline bool list_is_last(const struct list_head *list,
 				const struct list_head *head)
 {

@@ -36,10 +36,4 @@ static inline u64 rounddown_pow_of_two(u64 n)
 	return 1ULL << ilog2(n);
 }
 
-/* log2 of n rounded up; n must not be 0. */
-static inline int order_base_2(u64 n)
-{
-	return n > 1 ? ilog2(n - 1) + 1 : 0;
-}
-
 #endif /* _TOOLS_LINUX_LOG2_H */

@@ -26,8 +26,6 @@
 #ifndef __must_check
 #define __must_check	__attribute__((warn_unused_result))
 #endif
-/* The legacy spelling, which user space (and some uapi headers) use. */
-#define __bitwise__ __bitwise
 
 typedef __u16 __bitwise __le16;
 typedef __u16 __bitwise __be16;
@@ -40,9 +38,6 @@ typedef __u32 __bitwise __wsum;
 typedef unsigned int __bitwise __poll_t;
 
 #define __aligned_u64 __u64 __attribute__((aligned(8)))
-#define __aligned_s64 __s64 __attribute__((aligned(8)))
-#define __aligned_be64 __be64 __attribute__((aligned(8)))
-#define __aligned_le64 __le64 __attribute__((aligned(8)))
 
 /*
  * As in the kernel's tools/: u64 is uint64_t (unsigned long on 64-bit

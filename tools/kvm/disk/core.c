@@ -15,8 +15,8 @@
 
 #include "kvm/disk-image.h"
 #include "kvm/kvm-config.h"
-#include "subcmd/usage.h"
-#include "subcmd/util.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 int disk_image__parse_option(struct kvm_config *cfg, const char *arg)
 {

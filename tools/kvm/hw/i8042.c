@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include <linux/kernel.h>
-#include <linux/mutex.h>
-#include <subcmd/usage.h>
+#include <lockdep/mutex.h>
+#include "kvm/log.h"
 
 #include "kvm/bus.h"
 #include "kvm/i8042.h"

@@ -18,8 +18,8 @@
 #include "kvm/kvm.h"
 #include "kvm/pci.h"
 #include "kvm/pci-msix.h"
-#include "subcmd/usage.h"
-#include "subcmd/util.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 void pci_msix__init(struct pci_msix *msix, struct kvm *kvm,
 		    struct pci_device *pdev, u16 nr_vectors)

@@ -14,9 +14,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include <linux/align.h>
 #include <linux/kernel.h>
-#include <linux/mutex.h>
-#include <subcmd/usage.h>
+#include <lockdep/mutex.h>
+#include "kvm/log.h"
 
 #include "kvm/bus.h"
 #include "kvm/init.h"

@@ -15,7 +15,7 @@
 #include <misc/pvpanic.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "kvm/bus.h"
 #include "kvm/init.h"

@@ -15,8 +15,8 @@
 #include <time.h>
 
 #include <linux/kernel.h>
-#include <linux/mutex.h>
-#include <subcmd/usage.h>
+#include <lockdep/mutex.h>
+#include "kvm/log.h"
 
 #include "kvm/bus.h"
 #include "kvm/init.h"

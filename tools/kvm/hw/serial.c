@@ -16,8 +16,8 @@
 #include <linux/serial_reg.h>
 
 #include <linux/kernel.h>
-#include <linux/mutex.h>
-#include <subcmd/usage.h>
+#include <lockdep/mutex.h>
+#include "kvm/log.h"
 
 #include "kvm/bus.h"
 #include "kvm/init.h"

@@ -6,6 +6,7 @@
  * so a slow file system never holds up a vCPU or another device.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,9 +14,9 @@
 #include <linux/virtio_ids.h>
 
 #include <linux/kernel.h>
-#include <subcmd/options.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include <subcmd/parse-options.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/9p.h"
 #include "kvm/init.h"

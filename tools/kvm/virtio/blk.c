@@ -25,8 +25,8 @@
 #include "kvm/kvm.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-blk.h"
-#include "subcmd/usage.h"
-#include "subcmd/util.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #define BLK_QUEUE_SIZE		256
 /* Discard / write zeroes: one segment of up to 4 GiB - 512 per request. */

@@ -16,7 +16,7 @@
 #include "kvm/kvm.h"
 #include "kvm/term.h"
 #include "kvm/virtio.h"
-#include "subcmd/util.h"
+#include "kvm/util.h"
 
 #define CONSOLE_QUEUE_SIZE	128
 #define CONSOLE_RX		0

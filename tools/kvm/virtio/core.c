@@ -16,6 +16,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
+#include <linux/align.h>
 #include <linux/kernel.h>
 #include <linux/compiler.h>
 
@@ -23,8 +24,8 @@
 #include "kvm/kvm.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-transport.h"
-#include "subcmd/usage.h"
-#include "subcmd/util.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #if __BYTE_ORDER != __LITTLE_ENDIAN
 #error "virtio rings are little-endian: a big-endian host needs byte swaps here"

@@ -22,8 +22,8 @@
 #include "kvm/virtio.h"
 #include "kvm/virtio-mmio.h"
 #include "kvm/virtio-transport.h"
-#include "subcmd/usage.h"
-#include "subcmd/util.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #define VMMIO_MAGIC		0x74726976	/* "virt" */
 #define VMMIO_VERSION		2
@@ -298,7 +298,7 @@ static const struct virtio_transport vmmio_transport = {
 	.init = virtio_mmio__init,
 };
 
-static void __constructor virtio_mmio__register_transport(void)
+static void __attribute__((constructor)) virtio_mmio__register_transport(void)
 {
 	virtio_transport__register(VIRTIO_TRANSPORT_MMIO, &vmmio_transport);
 }

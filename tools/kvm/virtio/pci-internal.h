@@ -9,7 +9,7 @@
 #define KVM__VIRTIO_PCI_INTERNAL_H
 
 #include <stdbool.h>
-#include <linux/mutex.h>
+#include <lockdep/mutex.h>
 #include <linux/types.h>
 
 #include "kvm/pci.h"

@@ -8,12 +8,14 @@
  */
 #include <string.h>
 
+#include <linux/align.h>
 #include <linux/kernel.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_pci.h>
 
 #include "kvm/pci-msix.h"
 #include "kvm/virtio.h"
+#include "kvm/util.h"
 
 #include "pci-internal.h"
 

@@ -15,6 +15,7 @@
 #include <linux/virtio_pci.h>
 
 #include "kvm/virtio.h"
+#include "kvm/util.h"
 
 #include "pci-internal.h"
 

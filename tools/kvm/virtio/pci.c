@@ -29,8 +29,8 @@
 #include "kvm/virtio.h"
 #include "kvm/virtio-pci.h"
 #include "kvm/virtio-transport.h"
-#include "subcmd/usage.h"
-#include "subcmd/util.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "pci-internal.h"
 
@@ -370,7 +370,7 @@ static const struct virtio_transport vpci_transport = {
 	.init = virtio_pci__init,
 };
 
-static void __constructor virtio_pci__register_transport(void)
+static void __attribute__((constructor)) virtio_pci__register_transport(void)
 {
 	virtio_transport__register(VIRTIO_TRANSPORT_PCI, &vpci_transport);
 	virtio_transport__register(VIRTIO_TRANSPORT_PCI_LEGACY, &vpci_transport);

@@ -10,7 +10,7 @@
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/virtio.h"
-#include "subcmd/util.h"
+#include "kvm/util.h"
 
 #define RNG_QUEUE_SIZE	64
 

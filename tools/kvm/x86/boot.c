@@ -15,8 +15,8 @@
 #include <asm/bootparam.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/boot.h"
 #include "kvm/kvm.h"

@@ -10,8 +10,8 @@
 #include <sys/ioctl.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 #include "kvm/cpuid.h"
 #include "kvm/kvm.h"

@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "kvm/boot.h"
 #include "kvm/kvm.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "kvm/init.h"
 #include "kvm/irq.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "kvm/boot.h"
 #include "kvm/kvm.h"

@@ -9,9 +9,9 @@
 #define CONFIG_LOCKDEP
 #endif
 #include <errno.h>
-#include <linux/mutex.h>
-#include <linux/rwsem.h>
-#include <linux/condvar.h>
+#include <lockdep/mutex.h>
+#include <lockdep/rwsem.h>
+#include <lockdep/condvar.h>
 
 #include "lockdep.h"
 

@@ -3,7 +3,7 @@
 #define KVM__BUS_H
 
 #include <stdbool.h>
-#include <linux/interval_tree.h>
+#include "kvm/interval-tree.h"
 #include <linux/types.h>
 
 struct kvm;

@@ -37,13 +37,13 @@ int init_list__init(struct kvm *kvm);
 int init_list__exit(struct kvm *kvm);
 
 #define __lkvm_register_init(fn, level)					\
-	static void __constructor __init_##fn(void)			\
+	static void __attribute__((constructor)) __init_##fn(void)			\
 	{								\
 		static struct init_item item;				\
 		init_list_add(&item, fn, level, #fn);			\
 	}
 #define __lkvm_register_exit(fn, level)					\
-	static void __constructor __exit_##fn(void)			\
+	static void __attribute__((constructor)) __exit_##fn(void)			\
 	{								\
 		static struct init_item item;				\
 		exit_list_add(&item, fn, level, #fn);			\

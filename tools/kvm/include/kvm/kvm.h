@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <linux/kvm.h>
 #include <linux/list.h>
-#include <linux/mutex.h>
+#include <lockdep/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/types.h>
 

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <linux/compiler.h>
-#include <linux/mutex.h>
+#include <lockdep/mutex.h>
 #include <linux/types.h>
 
 #include "kvm/irq.h"

@@ -7,7 +7,7 @@
 #include <sys/uio.h>
 #include <linux/types.h>
 #include <linux/list.h>
-#include <linux/mutex.h>
+#include <lockdep/mutex.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 

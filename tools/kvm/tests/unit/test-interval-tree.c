@@ -2,13 +2,13 @@
 /*
  * Interval tree: random ranges and queries checked against a brute-force
  * scan, with the subtree maxima checked after every insert and removal.
- * Ranges and queries include the edges of the address space (0, U64_MAX),
+ * Ranges and queries include the edges of the address space (0, UINT64_MAX),
  * single points and ranges that touch without overlapping.
  *
  * LKVM_TEST_SEED=n picks another random sequence.
  */
-#include <linux/interval_tree.h>
-#include <linux/rbtree_callbacks.h>
+#include "kvm/interval-tree.h"
+#include <linux/rbtree_augmented.h>
 
 #include "tap.h"
 
@@ -47,7 +47,7 @@ static u64 rnd_addr(void)
 	case 0:
 		return rnd() % 4;
 	case 1:
-		return U64_MAX - rnd() % 4;
+		return UINT64_MAX - rnd() % 4;
 	case 2:
 		return rnd();
 	default:
@@ -66,7 +66,7 @@ static void rnd_range(u64 *start, u64 *last)
 	case 1:		/* short */
 		b = a + rnd() % 16;
 		if (b < a)
-			b = U64_MAX;
+			b = UINT64_MAX;
 		break;
 	default:
 		b = rnd_addr();
@@ -190,8 +190,8 @@ static bool check_queries(struct rb_root *root)
 	u64 s, l;
 	int i;
 
-	if (!check_query(root, 0, 0) || !check_query(root, U64_MAX, U64_MAX) ||
-	    !check_query(root, 0, U64_MAX))
+	if (!check_query(root, 0, 0) || !check_query(root, UINT64_MAX, UINT64_MAX) ||
+	    !check_query(root, 0, UINT64_MAX))
 		return false;
 	for (i = 0; i < 4; i++) {
 		rnd_range(&s, &l);
@@ -279,7 +279,7 @@ static void fixed_cases(void)
 	for (i = 0; i < POOL; i++)
 		pool[i].in_tree = false;
 
-	ok(!interval_tree_iter_first(&root, 0, U64_MAX), "empty tree: no hits");
+	ok(!interval_tree_iter_first(&root, 0, UINT64_MAX), "empty tree: no hits");
 
 	/* Adjacent ranges: [0x3f8, 0x3ff] and [0x400, 0x407]. */
 	a = add(&root, 0, 0x3f8, 0x3ff);
@@ -293,20 +293,20 @@ static void fixed_cases(void)
 	   !interval_tree_iter_first(&root, 0x3f7, 0x3f7), "points just outside miss");
 
 	/* The very top and bottom of the address space. */
-	top = add(&root, 2, U64_MAX - 0xfff, U64_MAX);
+	top = add(&root, 2, UINT64_MAX - 0xfff, UINT64_MAX);
 	low = add(&root, 3, 0, 0);
-	ok(interval_tree_iter_first(&root, U64_MAX, U64_MAX) == &top->it,
-	   "range ending at U64_MAX found by a point query at U64_MAX");
+	ok(interval_tree_iter_first(&root, UINT64_MAX, UINT64_MAX) == &top->it,
+	   "range ending at UINT64_MAX found by a point query at UINT64_MAX");
 	ok(interval_tree_iter_first(&root, 0, 0) == &low->it, "range at 0 found at 0");
-	is_int(count_hits(&root, 0, U64_MAX), 4, "whole-space query hits all four");
+	is_int(count_hits(&root, 0, UINT64_MAX), 4, "whole-space query hits all four");
 	ok(!interval_tree_iter_first(&root, 0x500, 0x400), "an empty query (start > last) hits nothing");
 	ok(!interval_tree_iter_first(&root, 1, 0x3f7) &&
-	   !interval_tree_iter_first(&root, 0x408, U64_MAX - 0x1000),
+	   !interval_tree_iter_first(&root, 0x408, UINT64_MAX - 0x1000),
 	   "the gaps between ranges are empty");
 
 	interval_tree_remove(&top->it, &root);
 	top->in_tree = false;
-	ok(!interval_tree_iter_first(&root, U64_MAX, U64_MAX) && check_tree(&root),
+	ok(!interval_tree_iter_first(&root, UINT64_MAX, UINT64_MAX) && check_tree(&root),
 	   "removed top range is gone, maxima updated");
 
 	/* Nested and identical ranges: all of them, lowest start first. */

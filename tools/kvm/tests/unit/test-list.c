@@ -74,7 +74,7 @@ static void basics(void)
 
 	items[1].val = 1;
 	list_add(&items[1].node, &head);
-	ok(list_is_singular(&head) && list_is_first(&items[1].node, &head) &&
+	ok(list_is_singular(&head) && head.next == &items[1].node &&
 	   list_is_last(&items[1].node, &head), "one entry: singular, first and last");
 	items[2].val = 2;
 	list_add(&items[2].node, &head);

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include <misc/pvpanic.h>
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "tap.h"
 #include "kvm/bus.h"

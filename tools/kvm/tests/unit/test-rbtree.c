@@ -7,7 +7,7 @@
  * LKVM_TEST_SEED=n picks another random sequence.
  */
 #include <linux/rbtree.h>
-#include <linux/rbtree_callbacks.h>
+#include <linux/rbtree_augmented.h>
 
 #include "tap.h"
 

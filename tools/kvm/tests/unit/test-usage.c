@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <subcmd/usage.h>
+#include "kvm/log.h"
 
 #include "tap.h"
 

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <subcmd/util.h>
+#include "kvm/util.h"
 
 #include "tap.h"
 

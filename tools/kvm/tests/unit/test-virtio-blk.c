@@ -18,7 +18,7 @@
 #include "kvm/kvm-config.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-blk.h"
-#include "subcmd/usage.h"
+#include "kvm/log.h"
 #include "tap.h"
 
 #define IMG_SIZE	(1024 * 1024)

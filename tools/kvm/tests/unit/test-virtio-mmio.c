@@ -16,7 +16,8 @@
 #include "kvm/kvm-cpu.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-mmio.h"
-#include "subcmd/usage.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 #include "tap.h"
 #include "fake-kvm.h"
 

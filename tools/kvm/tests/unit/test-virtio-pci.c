@@ -20,7 +20,8 @@
 #include "kvm/pci.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-pci.h"
-#include "subcmd/usage.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 #include "tap.h"
 #include "fake-kvm.h"
 
@@ -31,7 +32,8 @@ static u64 common, notify, isr, devcfg;
 static u32 notify_mult, msix_table;
 static u8 msix_cap;
 /* Referencing the transport links it in (it registers itself). */
-static int (*pci_transport)(struct kvm *, struct virtio_device *) __used =
+static int (*pci_transport)(struct kvm *, struct virtio_device *)
+	__attribute__((used)) =
 	virtio_pci__init;
 static u8 echo_config[4] = { 0xde, 0xad, 0xbe, 0xef };
 

@@ -12,7 +12,7 @@
 
 #include "kvm/kvm.h"
 #include "kvm/virtio.h"
-#include "subcmd/usage.h"
+#include "kvm/log.h"
 #include "tap.h"
 #include "fake-kvm.h"
 

@@ -14,7 +14,7 @@
 #include <sys/uio.h>
 
 #include <linux/list.h>
-#include <linux/mutex.h>
+#include <lockdep/mutex.h>
 #include <linux/types.h>
 
 #include "kvm/iovec.h"

@@ -22,7 +22,7 @@
 
 #include <linux/kernel.h>
 #include <linux/list.h>
-#include <linux/mutex.h>
+#include <lockdep/mutex.h>
 
 #include "kvm/9p.h"
 #include "internal.h"

@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <linux/mutex.h>
+#include <lockdep/mutex.h>
 
 struct device {
 	struct mutex alpha_lock;

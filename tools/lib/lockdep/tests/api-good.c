@@ -7,9 +7,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
-#include <linux/condvar.h>
-#include <linux/mutex.h>
-#include <linux/rwsem.h>
+#include <lockdep/condvar.h>
+#include <lockdep/mutex.h>
+#include <lockdep/rwsem.h>
 
 #define NR_THREADS	4
 #define ITERATIONS	20000

@@ -6,8 +6,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <linux/mutex.h>
-#include <linux/rwsem.h>
+#include <lockdep/mutex.h>
+#include <lockdep/rwsem.h>
 
 static DECLARE_RWSEM(table_sem);
 

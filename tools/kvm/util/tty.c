@@ -8,7 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <subcmd/term.h>
+#include "kvm/tty.h"
 
 /* stdin, stdout and stderr, plus a few consoles on other ttys. */
 #define TERM_MAX_SAVED	8

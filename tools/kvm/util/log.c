@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <linux/kernel.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 int loglevel = LOGLEVEL_INFO;
 const char *usage_progname = "lkvm";

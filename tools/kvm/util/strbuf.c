@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <subcmd/strbuf.h>
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include "kvm/strbuf.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 /* What an unallocated strbuf points at; stays "" forever. */
 char strbuf_slopbuf[1];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _TOOLS_LINUX_RWSEM_H
-#define _TOOLS_LINUX_RWSEM_H
+#ifndef _LOCKDEP_RWSEM_H
+#define _LOCKDEP_RWSEM_H
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -99,4 +99,4 @@ static inline void up_write(struct rw_semaphore *sem)
 #define RWSEM_INITIALIZER	__RWSEM_INITIALIZER(NULL)
 #define DECLARE_RWSEM(name)	struct rw_semaphore name = __RWSEM_INITIALIZER(#name)
 
-#endif /* _TOOLS_LINUX_RWSEM_H */
+#endif /* _LOCKDEP_RWSEM_H */

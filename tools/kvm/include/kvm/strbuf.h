@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _SUBCMD_STRBUF_H
-#define _SUBCMD_STRBUF_H
+#ifndef KVM__STRBUF_H
+#define KVM__STRBUF_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -56,4 +56,4 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __printf(2, 3);
  */
 ssize_t strbuf_read_fd(struct strbuf *sb, int fd, size_t hint);
 
-#endif /* _SUBCMD_STRBUF_H */
+#endif /* KVM__STRBUF_H */

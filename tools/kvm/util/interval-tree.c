@@ -7,8 +7,8 @@
  * Ranges are closed ([start, last]), so a range may end at U64_MAX; no
  * computation here ever adds one to a 'last'.
  */
-#include <linux/interval_tree.h>
-#include <linux/rbtree_callbacks.h>
+#include "kvm/interval-tree.h"
+#include <linux/rbtree_augmented.h>
 
 static inline struct interval_tree_node *itn(struct rb_node *rb)
 {

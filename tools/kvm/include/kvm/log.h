@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _SUBCMD_USAGE_H
-#define _SUBCMD_USAGE_H
+#ifndef KVM__LOG_H
+#define KVM__LOG_H
 
 #include <linux/compiler.h>
 
@@ -36,4 +36,4 @@ void __pr_debug(const char *fmt, ...) __printf(1, 2);
 /* Program name used in messages; set once by main(). */
 extern const char *usage_progname;
 
-#endif /* _SUBCMD_USAGE_H */
+#endif /* KVM__LOG_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _TOOLS_LINUX_RBTREE_CALLBACKS_H
-#define _TOOLS_LINUX_RBTREE_CALLBACKS_H
+#ifndef _TOOLS_LINUX_RBTREE_AUGMENTED_H
+#define _TOOLS_LINUX_RBTREE_AUGMENTED_H
 
 #include <linux/rbtree.h>
 
@@ -68,4 +68,4 @@ static inline void rb_insert_augmented(struct rb_node *node,
 void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 			const struct rb_augment_callbacks *augment);
 
-#endif /* _TOOLS_LINUX_RBTREE_CALLBACKS_H */
+#endif /* _TOOLS_LINUX_RBTREE_AUGMENTED_H */

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <subcmd/usage.h>
-#include <subcmd/util.h>
+#include "kvm/log.h"
+#include "kvm/util.h"
 
 static void __noreturn out_of_memory(size_t size)
 {

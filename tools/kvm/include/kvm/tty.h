@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _SUBCMD_TERM_H
-#define _SUBCMD_TERM_H
+#ifndef KVM__TTY_H
+#define KVM__TTY_H
 
 #include <stdbool.h>
 
@@ -30,4 +30,4 @@ int term_set_raw(int fd);
 int term_restore(int fd);
 void term_restore_all(void);
 
-#endif /* _SUBCMD_TERM_H */
+#endif /* KVM__TTY_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _TOOLS_LINUX_INTERVAL_TREE_H
-#define _TOOLS_LINUX_INTERVAL_TREE_H
+#ifndef KVM__INTERVAL_TREE_H
+#define KVM__INTERVAL_TREE_H
 
 #include <linux/rbtree.h>
 #include <linux/types.h>
@@ -36,4 +36,4 @@ struct interval_tree_node *interval_tree_iter_first(struct rb_root *root,
 struct interval_tree_node *interval_tree_iter_next(struct interval_tree_node *node,
 						   u64 start, u64 last);
 
-#endif /* _TOOLS_LINUX_INTERVAL_TREE_H */
+#endif /* KVM__INTERVAL_TREE_H */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _TOOLS_LINUX_CONDVAR_H
-#define _TOOLS_LINUX_CONDVAR_H
+#ifndef _LOCKDEP_CONDVAR_H
+#define _LOCKDEP_CONDVAR_H
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
-#include <linux/mutex.h>
+#include <lockdep/mutex.h>
 
 /*
  * Condition variables that wait with a struct mutex held:
@@ -77,4 +77,4 @@ static inline bool condvar_wait_until(struct condvar *cv, struct mutex *lock,
 }
 #endif
 
-#endif /* _TOOLS_LINUX_CONDVAR_H */
+#endif /* _LOCKDEP_CONDVAR_H */

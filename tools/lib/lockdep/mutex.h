@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _TOOLS_LINUX_MUTEX_H
-#define _TOOLS_LINUX_MUTEX_H
+#ifndef _LOCKDEP_MUTEX_H
+#define _LOCKDEP_MUTEX_H
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -88,4 +88,4 @@ static inline void mutex_unlock(struct mutex *lock)
 #define MUTEX_INITIALIZER	__MUTEX_INITIALIZER(NULL)
 #define DEFINE_MUTEX(name)	struct mutex name = __MUTEX_INITIALIZER(#name)
 
-#endif /* _TOOLS_LINUX_MUTEX_H */
+#endif /* _LOCKDEP_MUTEX_H */
