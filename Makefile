@@ -5,13 +5,18 @@
 
 KVM_DIR := tools/kvm
 
-.PHONY: all lkvm check check-unit check-lab check-features install clean help kvmconfig bench bench-boot
+.PHONY: all lkvm check check-unit check-lab check-features install clean help kvmconfig bench bench-boot \
+	install-tree
 
 all lkvm check check-unit check-lab check-features install clean bench bench-boot:
 	@$(MAKE) --no-print-directory -C $(KVM_DIR) $@
 
 kvmconfig:
 	@scripts/kvmconfig $(if $(TINY),--tiny) $(KSRC)
+
+# Put lkvm into the kernel tree KSRC, as new files only.
+install-tree:
+	@$(if $(KSRC),tools/kvm/scripts/install-tree '$(KSRC)',echo 'usage: make install-tree KSRC=/path/to/linux' >&2; exit 2)
 
 help:
 	@echo 'lkvm: a native Linux KVM tool for kernel developers'
@@ -26,6 +31,7 @@ help:
 	@echo '  bench-boot    - boot-to-init time, lkvm against QEMU microvm (BENCH_RUNS=5)'
 	@echo '  install       - install lkvm (PREFIX=/usr/local, DESTDIR=)'
 	@echo '  kvmconfig     - make a kernel tree boot under lkvm (KSRC=tree, TINY=1)'
+	@echo '  install-tree  - put lkvm into a kernel tree as new files (KSRC=tree)'
 	@echo '  clean         - remove build output'
 	@echo
 	@echo 'Variables: V=1 (full commands), O=dir (output directory), WERROR=1,'
