@@ -63,6 +63,16 @@ lab_ksrc()
 	echo "$dir"/linux-source-*
 }
 
+# The tree lab_ksrc extracted, if it has: no extracting here.
+lab_ksrc_cached()
+{
+	local dir
+
+	dir=$LAB_CACHE/src/$(lab_ksrc_version)
+	[ -f "$dir/.extracted" ] || return 1
+	echo "$dir"/linux-source-*
+}
+
 lab_config_hash()
 {
 	cat "$LAB_TREE/scripts/kvmconfig" "$LAB_TREE"/tools/kvm/config/*.config |
