@@ -1,149 +1,294 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# lkvm builds from inside a kernel tree against that tree's uapi headers:
-# unpack Debian's linux-source, copy this repository's files over it, and
-# build tools/kvm there.  A marker added to the tree's uapi kvm.h must reach
-# the installed headers lkvm compiles against.
+# lkvm in a kernel tree, for each of Debian's linux-source-6.1 and
+# linux-source-6.12: tools/kvm/scripts/install-tree adds lkvm to a pristine
+# tree as new files only, lists exactly those, and refuses a second time;
+# make -C tools/kvm then builds there with the tree's own uapi headers
+# (headers_install), tools/include, tools/lib/rbtree.c and libsubcmd,
+# writing only new files; the in-tree lkvm runs and its unit tests pass.
+#
+# Nothing of the kernel tree is replaced any more, so the kernel's own
+# tools (objtool and its ORC and interval-tree code, resolve_btfids, the
+# host programs of make bzImage) see exactly the files of a pristine tree:
+# the checks of them this test made while lkvm was copied over the tree
+# are unnecessary and gone.
 
 # Build as a user would in that tree, not with the outer make's O=, V= etc.
 # (make exports its command-line variables to the environment).
 unset MAKEFLAGS MAKELEVEL MAKEOVERRIDES MFLAGS O V LOCKDEP LKVM_FEATURES_SHOWN
 
-src_tar=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
-if [ -z "$src_tar" ]; then
-	echo "1..0 # SKIP no linux-source package (tools/kvm/scripts/install-deps installs it)"
-	exit 0
-fi
-
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-echo "1..11"
-
-# The lab keeps the source unpacked in its cache (unpacking the tarball
-# is most of this test's time): copy that.
+install_tree=$repo/tools/kvm/scripts/install-tree
+. "$repo/tools/kvm/tests/tap.sh"
 . "$repo/tools/kvm/tests/lab/kernels.sh"
-cached=$(lab_ksrc 2>/dev/null) && cp -a "$cached" "$work/" ||
-	tar -C "$work" -xf "$src_tar" 2>/dev/null
-tree=$(echo "$work"/linux-source-*)
-[ -f "$tree/include/uapi/linux/kvm.h" ]
-echo "$( [ $? = 0 ] && echo ok || echo not ok ) 1 - unpacked $(basename "$src_tar")"
 
-# Copy the parts of the repository that belong in a kernel tree (tools/
-# and scripts/, not the top-level Makefile or README), without build output.
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard -- tools scripts) |
-	(cd "$repo" && xargs -0 cp --parents -t "$tree")
-echo '#define LKVM_KERNEL_TREE_MARKER 1' >> "$tree/include/uapi/linux/kvm.h"
-
-log=$work/build.log
-make -C "$tree/tools/kvm" -j2 V=1 > "$log" 2>&1
-status=$?
-if [ $status = 0 ] && [ -x "$tree/tools/kvm/lkvm" ]; then
-	echo "ok 2 - make -C tools/kvm builds inside the kernel tree"
+# Scratch space, never inside this repository: the build log must not
+# name a path of it.  KERNEL_TREE_KEEP=1 keeps it, trees and logs, to look
+# at (some GB).
+work=$(mktemp -d)
+case $work/ in
+"$repo"/*) rm -rf "$work"; work=$(mktemp -d -p /tmp) ;;
+esac
+if [ -n "$KERNEL_TREE_KEEP" ]; then
+	trap 'echo "# kept $work"' EXIT
 else
-	echo "not ok 2 - make -C tools/kvm builds inside the kernel tree"
-	tail -30 "$log" | sed 's/^/# /'
+	trap 'rm -rf "$work"' EXIT
 fi
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-if grep -q 'uapi headers: kernel tree' "$log"; then
-	echo "ok 3 - the build detected the kernel tree"
-else
-	echo "not ok 3 - the build detected the kernel tree"
-fi
-
-hdr=$tree/tools/kvm/usr/include/linux/kvm.h
-if grep -q LKVM_KERNEL_TREE_MARKER "$hdr" 2>/dev/null; then
-	echo "ok 4 - the tree's uapi headers were installed with headers_install"
-else
-	echo "not ok 4 - the tree's uapi headers were installed with headers_install"
-fi
-
-if grep -q -- "-I$tree/tools/kvm/usr/include" "$log"; then
-	echo "ok 5 - objects are compiled against the installed uapi headers"
-else
-	echo "not ok 5 - objects are compiled against the installed uapi headers"
-fi
-
-if "$tree/tools/kvm/lkvm" version | grep -q '^lkvm version '; then
-	echo "ok 6 - the in-tree lkvm runs"
-else
-	echo "not ok 6 - the in-tree lkvm runs"
-fi
-
-# Our tools/include/linux headers and tools/lib/rbtree.c replace the
-# kernel's in this tree, and the kernel build needs tools/objtool (x86-64)
-# to build and work with them.
-if [ "$(uname -m)" != x86_64 ]; then
-	for n in 7 8 9 10 11; do
-		echo "ok $n # SKIP the kernel's tools are checked on x86-64 hosts"
-	done
-	exit 0
-fi
-
-log=$work/objtool.log
-objtool=$tree/tools/objtool/objtool
-if make -C "$tree/tools/objtool" -j2 > "$log" 2>&1 && [ -x "$objtool" ]; then
-	echo "ok 7 - make -C tools/objtool builds in the kernel tree"
-else
-	echo "not ok 7 - make -C tools/objtool builds in the kernel tree"
-	grep -E 'error|Error' "$log" | head -20 | sed 's/^/# /'
-fi
-
-# Generating ORC data walks every instruction of an object and exercises
-# objtool's symbol interval tree (our rbtree.c under the kernel's inlines).
-cat > "$work/orc.c" <<'EOC'
-extern int g(int);
-int f(int x);
-int f(int x)
+# listing TREE OUT: every file and symlink of TREE, one per line: path,
+# type, size, mtime (ns), mode, link target.  A file written to, replaced,
+# removed or chmod-ed shows up in a diff of two listings.
+listing()
 {
-	return g(x) + g(x + 1);
+	(cd "$1" && find . \( -type f -o -type l \) -printf '%P\t%y\t%s\t%T@\t%m\t%l\n') |
+		LC_ALL=C sort >"$2"
 }
-EOC
-if gcc -O2 -c -o "$work/orc.o" "$work/orc.c" &&
-   "$objtool" --orc "$work/orc.o" > "$work/orc.log" 2>&1 &&
-   readelf -S "$work/orc.o" | grep -q '\.orc_unwind_ip'; then
-	echo "ok 8 - the in-tree objtool writes ORC data into an object file"
-else
-	echo "not ok 8 - the in-tree objtool writes ORC data into an object file"
-	sed 's/^/# /' "$work/orc.log" 2>/dev/null | head -10
-fi
 
-# The kernel's interval tree template on our rbtree.c, as objtool uses it.
-src=$repo/tools/kvm/tests/kernel-tree/interval-tree.c
-if gcc -O2 -Wall -Wextra -Werror -Wundef -Wshadow -I"$tree/tools/include" \
-	-o "$work/interval-tree" "$src" "$tree/tools/lib/rbtree.c" > "$work/it.log" 2>&1 &&
-   "$work/interval-tree" >> "$work/it.log" 2>&1; then
-	echo "ok 9 - the kernel's interval_tree_generic.h works on our lib/rbtree.c"
-else
-	echo "not ok 9 - the kernel's interval_tree_generic.h works on our lib/rbtree.c"
-	head -20 "$work/it.log" | sed 's/^/# /'
-fi
+# changed BEFORE AFTER: the paths of BEFORE that AFTER lacks or has changed.
+changed()
+{
+	LC_ALL=C comm -23 "$1" "$2" | cut -f1
+}
 
-# resolve_btfids builds libbpf and libsubcmd against our headers as well.
-log=$work/btfids.log
-if make -C "$tree/tools/bpf/resolve_btfids" -j2 > "$log" 2>&1; then
-	echo "ok 10 - make -C tools/bpf/resolve_btfids builds in the kernel tree"
-else
-	echo "not ok 10 - make -C tools/bpf/resolve_btfids builds in the kernel tree"
-	grep -E 'error|Error' "$log" | head -20 | sed 's/^/# /'
-fi
+# added BEFORE AFTER: the paths of AFTER that BEFORE lacks.
+added()
+{
+	LC_ALL=C comm -13 <(cut -f1 "$1" | LC_ALL=C sort) <(cut -f1 "$2" | LC_ALL=C sort)
+}
 
-# Host programs 'make bzImage' builds with -I tools/include (flags as in
-# their Makefiles; -Werror on top, they compile cleanly in a pristine tree).
-log=$work/hostprogs.log
-flags="-Wall -Wmissing-prototypes -Wstrict-prototypes -O2 -std=gnu11 -Werror
-       -fsyntax-only -I$tree/tools/include"
-if (cd "$tree" &&
-    gcc $flags -Iinclude/uapi -Iarch/x86/include/uapi arch/x86/entry/vdso/vdso2c.c &&
-    gcc $flags arch/x86/boot/compressed/mkpiggy.c &&
-    gcc $flags -D__EXPORTED_HEADERS__ arch/x86/boot/tools/build.c &&
-    gcc $flags scripts/sorttable.c &&
-    gcc $flags arch/x86/tools/relocs_common.c arch/x86/tools/relocs_64.c \
-	arch/x86/tools/relocs_32.c) > "$log" 2>&1; then
-	echo "ok 11 - the host programs of make bzImage compile with our headers"
-else
-	echo "not ok 11 - the host programs of make bzImage compile with our headers"
-	grep -E 'error' "$log" | head -20 | sed 's/^/# /'
-fi
+# diag_file FILE [N]: the first N (20) lines of FILE as diagnostics.
+diag_file()
+{
+	head -n "${2:-20}" "$1" | sed 's/^/# /'
+}
+
+# diag_text TEXT: the first 20 lines of TEXT as diagnostics.
+diag_text()
+{
+	printf '%s\n' "$1" | head -n 20 | sed 's/^/# /'
+}
+
+# install-tree's own checks, on a stand-in tree that passes for a kernel.
+fake=$work/fake
+mkdir -p "$fake/include/uapi/linux" "$fake/tools/lib/subcmd" "$fake/tools/lib/lockdep"
+echo 'VERSION = 6' >"$fake/Makefile"
+touch "$fake/include/uapi/linux/kvm.h" "$fake/tools/lib/subcmd/parse-options.h" \
+	"$fake/tools/lib/lockdep/lockdep.c"
+
+mkdir "$work/empty"
+"$install_tree" "$work/empty" >"$work/out" 2>"$work/err"
+rc=$?
+[ $rc != 0 ] && [ ! -s "$work/out" ] && grep -q 'not a kernel source tree' "$work/err" &&
+	grep -q 'include/uapi/linux/kvm.h' "$work/err" && [ -z "$(ls -A "$work/empty")" ]
+ok $? "install-tree refuses a directory that is not a kernel tree, naming what it lacks" ||
+	diag_file "$work/err"
+
+find "$fake" -printf '%P %y %s %T@\n' | LC_ALL=C sort >"$work/fake.before"
+"$install_tree" "$fake" >"$work/out" 2>"$work/err"
+rc=$?
+find "$fake" -printf '%P %y %s %T@\n' | LC_ALL=C sort >"$work/fake.after"
+[ $rc != 0 ] && [ ! -s "$work/out" ] && grep -q 'tools/lib/lockdep exists' "$work/err" &&
+	grep -q 'nothing was changed' "$work/err" && cmp -s "$work/fake.before" "$work/fake.after"
+ok $? "install-tree refuses a tree with a tools/lib/lockdep of its own, changing nothing" ||
+	diag_file "$work/err"
+rm -rf "$fake" "$work/empty"
+
+# unpacked TAR: sets $unpacked to an unpacked, pristine tree of TAR in the
+# cache (never to be written to), unpacking it there if need be.  The
+# entry is keyed by the tarball's name, size and mtime, so that a new
+# package gets a new one (and the old one goes); it counts only once its
+# stamp is written, so an interrupted unpack is redone.
+unpacked()
+{
+	local tar=$1 name key top dir old
+
+	name=$(basename "$tar" .tar.xz)
+	key=$name-$(stat -c '%s-%Y' "$tar") || return 1
+	top=$LAB_CACHE/kernel-tree
+	dir=$top/$key
+	lab_lock kernel-tree
+	if [ ! -f "$dir/.unpacked" ] || [ ! -f "$dir/$name/include/uapi/linux/kvm.h" ]; then
+		diag "unpacking $tar into $dir (once per tarball)"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		if ! tar -C "$dir" -xJf "$tar" || [ ! -d "$dir/$name" ]; then
+			rm -rf "$dir"
+			lab_unlock
+			return 1
+		fi
+		touch "$dir/.unpacked"
+	fi
+	for old in "$top/$name"-*; do
+		[ "$old" = "$dir" ] || rm -rf "$old"
+	done
+	lab_unlock
+	unpacked=$dir/$name
+}
+
+# The lkvm files install-tree is to add: what git tracks of them here.
+(cd "$repo" && git ls-files -- tools/kvm/ tools/lib/lockdep/ scripts/kvmconfig) |
+	LC_ALL=C sort >"$work/expected"
+
+PER_VERSION=17
+
+# tree_test VERSION: the tests of one kernel tree, $PER_VERSION of them.
+tree_test()
+{
+	local v=$1 tar=/usr/src/linux-source-$1.tar.xz t=$work/$1 first=$tap_n
+	local tree src rc log re diffs f c progs missing
+
+	if [ ! -f "$tar" ]; then
+		skip $PER_VERSION "$v: no $tar (tools/kvm/scripts/install-deps installs linux-source-$v)"
+		return
+	fi
+	mkdir -p "$t"
+
+	# A pristine copy: of 6.1, the one in the lab's cache if the lab has
+	# unpacked it for its guest kernel, else (and for other versions) the
+	# one in this test's cache.
+	src=
+	if [ "$v" = 6.1 ]; then
+		src=$(LAB_KSRC_PKG=linux-source-$v lab_ksrc_cached) || src=
+	fi
+	if [ -z "$src" ] && unpacked "$tar"; then
+		src=$unpacked
+	fi
+	tree=$t/linux-source-$v
+	[ -n "$src" ] && [ -d "$src" ] && cp -a "$src" "$tree" &&
+		[ -f "$tree/include/uapi/linux/kvm.h" ]
+	if ! ok $? "$v: unpacked $(basename "$tar")"; then
+		skip $((first + PER_VERSION - tap_n)) "$v: no kernel tree"
+		[ -n "$KERNEL_TREE_KEEP" ] || rm -rf "$t"
+		return
+	fi
+
+	# The marker must reach the uapi headers lkvm compiles against.
+	echo '#define LKVM_KERNEL_TREE_MARKER 1' >>"$tree/include/uapi/linux/kvm.h"
+	listing "$tree" "$t/pristine"
+
+	"$install_tree" "$tree" >"$t/installed" 2>"$t/install.err"
+	rc=$?
+	listing "$tree" "$t/after-install"
+	[ $rc = 0 ] && [ -s "$t/installed" ]
+	if ! ok $? "$v: install-tree adds lkvm to the tree"; then
+		diag_file "$t/install.err"
+		skip $((first + PER_VERSION - tap_n)) "$v: install-tree failed"
+		[ -n "$KERNEL_TREE_KEEP" ] || rm -rf "$t"
+		return
+	fi
+
+	LC_ALL=C sort "$t/installed" >"$t/installed.sorted"
+	diffs=$(diff "$work/expected" "$t/installed.sorted")
+	while read -r f; do
+		cmp -s "$repo/$f" "$tree/$f" || diffs+=$'\n'"content differs: $f"
+	done <"$t/installed.sorted"
+	[ -z "$diffs" ]
+	ok $? "$v: it added tools/kvm/, tools/lib/lockdep/ and scripts/kvmconfig as git has them here, nothing else" ||
+		diag_text "$diffs"
+
+	changed "$t/pristine" "$t/after-install" >"$t/changed"
+	[ ! -s "$t/changed" ]
+	ok $? "$v: install-tree changed no file of the tree" || diag_file "$t/changed"
+
+	added "$t/pristine" "$t/after-install" >"$t/added"
+	cmp -s "$t/added" "$t/installed.sorted"
+	ok $? "$v: the files new in the tree are exactly those install-tree listed" ||
+		diag_text "$(diff "$t/installed.sorted" "$t/added")"
+
+	"$install_tree" "$tree" >"$t/out2" 2>"$t/err2"
+	rc=$?
+	[ $rc != 0 ] && [ ! -s "$t/out2" ] && grep -q 'tools/kvm/Makefile' "$t/err2" &&
+		grep -q 'scripts/kvmconfig' "$t/err2" && grep -q 'nothing was changed' "$t/err2"
+	ok $? "$v: a second install-tree refuses, naming the files that exist" ||
+		diag_file "$t/err2"
+
+	listing "$tree" "$t/after-second"
+	cmp -s "$t/after-install" "$t/after-second"
+	ok $? "$v: ... and changes nothing" ||
+		diag_text "$(diff "$t/after-install" "$t/after-second")"
+
+	log=$t/build.log
+	(cd "$tree" && make -C tools/kvm -j2 V=1) >"$log" 2>&1
+	rc=$?
+	[ $rc = 0 ] && [ -x "$tree/tools/kvm/lkvm" ]
+	ok $? "$v: make -C tools/kvm builds inside the kernel tree" ||
+		grep -vE '^[[:space:]]*(gcc|cc|clang)[[:space:]]' "$log" | tail -n 30 | sed 's/^/# /'
+
+	grep -q 'uapi headers: kernel tree' "$log"
+	ok $? "$v: the build detected the kernel tree"
+
+	grep -qs LKVM_KERNEL_TREE_MARKER "$tree/tools/kvm/usr/include/linux/kvm.h"
+	ok $? "$v: the tree's uapi headers were installed with headers_install"
+
+	grep -qF -- "-I$tree/tools/kvm/usr/include" "$log"
+	ok $? "$v: objects are compiled against the installed uapi headers"
+
+	# lkvm's compile commands: those of objects in tools/kvm, except
+	# libsubcmd's (built by the kernel's own Makefile).
+	re=$(printf '%s' "$tree" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+	grep -E '(^|[[:space:]/])(gcc|cc|clang)[[:space:]].*[[:space:]]-c([[:space:]]|$)' "$log" |
+		grep -F -- "$tree/tools/kvm/" | grep -v -e 'libsubcmd/' -e fixdep >"$t/cc"
+	grep -vE -- "-I$re/tools/include/?([[:space:]]|$)" "$t/cc" >"$t/cc-bad"
+	grep -F -- "$repo/" "$log" >>"$t/cc-bad"
+	[ "$(wc -l <"$t/cc")" -ge 10 ] && [ ! -s "$t/cc-bad" ]
+	ok $? "$v: objects are compiled with -I<tree>/tools/include, and no path of this repository is used" ||
+		{ diag "$(wc -l <"$t/cc") lkvm compile commands in the log (want 10 or more);" \
+		       "$(wc -l <"$t/cc-bad") lines without -I$tree/tools/include or naming $repo/:"
+		  diag_file "$t/cc-bad" 10; }
+
+	grep -E '[[:space:]]-c([[:space:]]|$)' "$log" |
+		grep -qE -- "[[:space:]]$re/tools/lib/rbtree\\.c([[:space:]]|$)"
+	ok $? "$v: the tree's tools/lib/rbtree.c is compiled"
+
+	grep -qE -- "(make.*[[:space:]]-C[[:space:]]*$re/tools/lib/subcmd/?([[:space:]]|$)|Entering directory '$re/tools/lib/subcmd/?')" "$log" &&
+		[ -n "$(find "$tree/tools/kvm" -name libsubcmd.a)" ]
+	ok $? "$v: libsubcmd is built by make -C <tree>/tools/lib/subcmd"
+
+	"$tree/tools/kvm/lkvm" version 2>&1 | grep -q '^lkvm version '
+	ok $? "$v: the in-tree lkvm runs"
+
+	# The in-tree unit tests, as make check-unit runs them: one TAP line.
+	log=$t/unit.log
+	(cd "$tree" && make -C tools/kvm -j2 unit-tests) >"$log" 2>&1
+	rc=$?
+	progs=()
+	missing=()
+	for c in "$tree"/tools/kvm/tests/unit/test-*.c; do
+		if [ -x "${c%.c}" ]; then
+			progs+=("${c%.c}")
+		else
+			missing+=("$(basename "${c%.c}")")
+		fi
+	done
+	[ ${#missing[@]} = 0 ] || rc=1
+	if [ $rc = 0 ]; then
+		(cd "$t" && LKVM=$tree/tools/kvm/lkvm LKVM_SRCDIR=$tree/tools/kvm \
+			LKVM_OUTPUT=$tree/tools/kvm/ LKVM_TREE=$tree \
+			prove --exec '' "${progs[@]}") >"$t/prove.log" 2>&1
+		ok $? "$v: the in-tree unit tests pass (${#progs[@]} programs)" ||
+			sed "s|$tree/||; s/^/# /" "$t/prove.log"
+	else
+		ok 1 "$v: the in-tree unit tests pass"
+		tail -n 15 "$log" | sed 's/^/# /'
+		[ ${#missing[@]} = 0 ] ||
+			diag "${#missing[@]} unit test programs not built: ${missing[*]}"
+	fi
+
+	# The build and the tests add files: they change none of the tree's
+	# (nor the ones install-tree added).
+	listing "$tree" "$t/after-build"
+	changed "$t/after-install" "$t/after-build" >"$t/changed"
+	[ ! -s "$t/changed" ]
+	ok $? "$v: building and testing lkvm changed no file of the tree, only added" ||
+		diag_file "$t/changed"
+
+	[ -n "$KERNEL_TREE_KEEP" ] || rm -rf "$t"
+}
+
+tree_test 6.1
+tree_test 6.12
+
+tap_done
