@@ -27,6 +27,7 @@
 #include "kvm/disk-image.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
+#include "kvm/run-options.h"
 #include "kvm/setup.h"
 #include "kvm/virtio-9p.h"
 
@@ -236,7 +237,7 @@ int cmd_run(int argc, const char **argv)
 	u64 ram_size = (u64)DEFAULT_RAM_MIB << 20;
 	int nrcpus = 1, status;
 	bool pvpanic = true;
-	const struct option options[] = {
+	const struct option machine_options[] = {
 		OPT_GROUP("Basic options:"),
 		OPT_STRING(0, "name", &cfg->guest_name, "name",
 			   "the guest's name (default guest-PID)"),
@@ -270,18 +271,26 @@ int cmd_run(int argc, const char **argv)
 			    "a guest panic ends lkvm with status 2 (default; --no-pvpanic)"),
 		OPT_CALLBACK(0, "virtio-transport", cfg, "pci|pci-legacy|mmio",
 			     "how virtio devices attach (default pci)", opt_transport),
-
+		OPT_END()
+	};
+	const struct option debug_options[] = {
 		OPT_GROUP("Debug options:"),
 		OPT_CALLBACK(0, "loglevel", NULL, "level",
 			     "error, warning, info or debug (default info)", opt_loglevel),
 		OPT_END()
 	};
+	struct option *options;
 
+	/* Ours, then every device's (run_options_register()), then debug. */
+	options = run_options__build(machine_options, debug_options);
+	if (!options)
+		return 1;
 	argc = parse_options(argc, argv, options, run_usage, 0);
 	if (argc) {
 		error("unexpected argument '%s'", argv[0]);
 		usage_with_options(run_usage, options);
 	}
+	free(options);
 	cfg->ram_size = ram_size;
 	cfg->nrcpus = nrcpus;
 	cfg->no_pvpanic = !pvpanic;
