@@ -266,7 +266,6 @@ int cmd_run(int argc, const char **argv)
 		OPT_CALLBACK(0, "9p", cfg, "dir,tag[,ro]",
 			     "share a host directory over virtio-9p (repeatable)",
 			     virtio_9p__opt_parser),
-		OPT_BOOLEAN(0, "rng", &cfg->virtio_rng, "a virtio-rng device"),
 		OPT_BOOLEAN(0, "pvpanic", &pvpanic,
 			    "a guest panic ends lkvm with status 2 (default; --no-pvpanic)"),
 		OPT_CALLBACK(0, "virtio-transport", cfg, "pci|pci-legacy|mmio",

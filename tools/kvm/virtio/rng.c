@@ -7,8 +7,11 @@
 #include <sys/random.h>
 #include <linux/virtio_ids.h>
 
+#include <subcmd/options.h>
+
 #include "kvm/init.h"
 #include "kvm/kvm.h"
+#include "kvm/run-options.h"
 #include "kvm/virtio.h"
 #include "kvm/util.h"
 
@@ -18,6 +21,15 @@ struct rng_dev {
 	struct virtio_device vdev;
 	struct virtq_elem *elem;
 };
+
+static bool rng_enabled;		/* --rng */
+
+static const struct option rng_options[] = {
+	OPT_GROUP("virtio-rng options:"),
+	OPT_BOOLEAN(0, "rng", &rng_enabled, "a virtio-rng device"),
+	OPT_END()
+};
+run_options_register(rng_options);
 
 /* Fills the writable segments; returns the bytes written. */
 static u32 rng_fill(struct virtq_elem *elem)
@@ -59,7 +71,7 @@ static int virtio_rng__init(struct kvm *kvm)
 {
 	struct rng_dev *rdev;
 
-	if (!kvm->cfg.virtio_rng)
+	if (!rng_enabled)
 		return 0;
 	rdev = xzalloc(sizeof(*rdev));
 	rdev->elem = virtq_elem__alloc();

@@ -36,7 +36,6 @@ struct kvm_config {
 	const char *virtio_transport;	/* "pci" (default), "pci-legacy", "mmio" */
 	int nr_disks;
 	struct disk_image_params disks[LKVM_MAX_DISKS];
-	bool virtio_rng;
 	int nr_9p_shares;
 	struct p9_share_params shares[LKVM_MAX_9P_SHARES];
 };
