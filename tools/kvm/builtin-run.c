@@ -236,7 +236,6 @@ int cmd_run(int argc, const char **argv)
 	struct kvm_config *cfg = &kvm->cfg;
 	u64 ram_size = (u64)DEFAULT_RAM_MIB << 20;
 	int nrcpus = 1, status;
-	bool pvpanic = true;
 	const struct option machine_options[] = {
 		OPT_GROUP("Basic options:"),
 		OPT_STRING(0, "name", &cfg->guest_name, "name",
@@ -266,8 +265,6 @@ int cmd_run(int argc, const char **argv)
 		OPT_CALLBACK(0, "9p", cfg, "dir,tag[,ro]",
 			     "share a host directory over virtio-9p (repeatable)",
 			     virtio_9p__opt_parser),
-		OPT_BOOLEAN(0, "pvpanic", &pvpanic,
-			    "a guest panic ends lkvm with status 2 (default; --no-pvpanic)"),
 		OPT_CALLBACK(0, "virtio-transport", cfg, "pci|pci-legacy|mmio",
 			     "how virtio devices attach (default pci)", opt_transport),
 		OPT_END()
@@ -292,7 +289,6 @@ int cmd_run(int argc, const char **argv)
 	free(options);
 	cfg->ram_size = ram_size;
 	cfg->nrcpus = nrcpus;
-	cfg->no_pvpanic = !pvpanic;
 	if (check_config(cfg) < 0)
 		return 1;
 	/* No disk, no initrd: the default root file system, over 9p. */

@@ -15,6 +15,7 @@
 #include <misc/pvpanic.h>
 
 #include <linux/kernel.h>
+#include <subcmd/parse-options.h>
 #include "kvm/log.h"
 
 #include "kvm/bus.h"
@@ -22,6 +23,7 @@
 #include "kvm/kvm.h"
 #include "kvm/pci.h"
 #include "kvm/pvpanic.h"
+#include "kvm/run-options.h"
 
 /* The IDs the pvpanic-pci driver matches (QEMU's "pvpanic-pci"). */
 #define PVPANIC_PCI_VENDOR	0x1b36
@@ -41,6 +43,21 @@ struct pvpanic {
 };
 
 static struct pvpanic pvpanic;
+
+static bool pvpanic_enabled = true;	/* --[no-]pvpanic */
+
+static const struct option pvpanic_options[] = {
+	OPT_GROUP("pvpanic options:"),
+	OPT_BOOLEAN(0, "pvpanic", &pvpanic_enabled,
+		    "a guest panic ends lkvm with status 2 (default; --no-pvpanic)"),
+	OPT_END()
+};
+run_options_register(pvpanic_options);
+
+void pvpanic__set_enabled(bool enabled)
+{
+	pvpanic_enabled = enabled;
+}
 
 static void pvpanic_event(struct pvpanic *pv, u8 event)
 {
@@ -91,7 +108,7 @@ int pvpanic__init(struct kvm *kvm)
 	struct pci_device *pdev = &pv->pdev;
 	int ret;
 
-	if (kvm->cfg.no_pvpanic)
+	if (!pvpanic_enabled)
 		return 0;
 
 	memset(pv, 0, sizeof(*pv));

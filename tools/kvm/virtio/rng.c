@@ -7,7 +7,7 @@
 #include <sys/random.h>
 #include <linux/virtio_ids.h>
 
-#include <subcmd/options.h>
+#include <subcmd/parse-options.h>
 
 #include "kvm/init.h"
 #include "kvm/kvm.h"

@@ -31,7 +31,6 @@ struct kvm_config {
 	const char *console;		/* "serial" or "virtio" */
 	const char *hugetlbfs_path;
 	bool mergeable;
-	bool no_pvpanic;		/* --no-pvpanic */
 
 	const char *virtio_transport;	/* "pci" (default), "pci-legacy", "mmio" */
 	int nr_disks;

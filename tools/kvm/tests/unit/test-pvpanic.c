@@ -61,7 +61,7 @@ static void setup(bool no_pvpanic)
 {
 	kvm = kvm__new();
 	vcpu.kvm = kvm;
-	kvm->cfg.no_pvpanic = no_pvpanic;
+	pvpanic__set_enabled(!no_pvpanic);
 	if (pci__init(kvm) || pvpanic__init(kvm))
 		skip_all("cannot set up the PCI bus and pvpanic");
 }
