@@ -77,19 +77,6 @@ static int opt_console(const struct option *opt, const char *arg, int unset)
 	return 0;
 }
 
-static int opt_transport(const struct option *opt, const char *arg, int unset)
-{
-	struct kvm_config *cfg = opt->value;
-
-	if (unset)
-		return error("--no-virtio-transport: give pci, pci-legacy or mmio instead");
-	if (strcmp(arg, "pci") && strcmp(arg, "pci-legacy") && strcmp(arg, "mmio"))
-		return error("--virtio-transport: '%s' is not one of pci, pci-legacy, mmio",
-			     arg);
-	cfg->virtio_transport = arg;
-	return 0;
-}
-
 /* -m 512, -m 512M, -m 2G: plain numbers are MiB. */
 static int opt_mem(const struct option *opt, const char *arg, int unset)
 {
@@ -265,8 +252,6 @@ int cmd_run(int argc, const char **argv)
 		OPT_CALLBACK(0, "9p", cfg, "dir,tag[,ro]",
 			     "share a host directory over virtio-9p (repeatable)",
 			     virtio_9p__opt_parser),
-		OPT_CALLBACK(0, "virtio-transport", cfg, "pci|pci-legacy|mmio",
-			     "how virtio devices attach (default pci)", opt_transport),
 		OPT_END()
 	};
 	const struct option debug_options[] = {

@@ -20,8 +20,11 @@
 #include <linux/kernel.h>
 #include <linux/compiler.h>
 
+#include <subcmd/parse-options.h>
+
 #include "kvm/ioeventfd.h"
 #include "kvm/kvm.h"
+#include "kvm/run-options.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-transport.h"
 #include "kvm/log.h"
@@ -654,16 +657,48 @@ void virtio_device__del_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
 /* ------------------------------------------------------------------ */
 /* Registration */
 
-enum virtio_transport_type virtio__transport_type(struct kvm *kvm)
-{
-	const char *t = kvm->cfg.virtio_transport;
+/* --virtio-transport: how every virtio device attaches. */
+static enum virtio_transport_type transport_type = VIRTIO_TRANSPORT_PCI;
 
-	if (t && !strcmp(t, "mmio"))
-		return VIRTIO_TRANSPORT_MMIO;
-	if (t && !strcmp(t, "pci-legacy"))
-		return VIRTIO_TRANSPORT_PCI_LEGACY;
-	return VIRTIO_TRANSPORT_PCI;
+static const char * const transport_names[] = {
+	[VIRTIO_TRANSPORT_PCI]		= "pci",
+	[VIRTIO_TRANSPORT_PCI_LEGACY]	= "pci-legacy",
+	[VIRTIO_TRANSPORT_MMIO]		= "mmio",
+};
+
+int virtio__set_transport(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(transport_names); i++) {
+		if (!strcmp(name, transport_names[i])) {
+			transport_type = i;
+			return 0;
+		}
+	}
+	return error("--virtio-transport: '%s' is not one of pci, pci-legacy, mmio",
+		     name);
 }
+
+enum virtio_transport_type virtio__transport_type(void)
+{
+	return transport_type;
+}
+
+static int opt_transport(const struct option *opt, const char *arg, int unset)
+{
+	if (unset)
+		return error("--no-virtio-transport: give pci, pci-legacy or mmio instead");
+	return virtio__set_transport(arg);
+}
+
+static const struct option virtio_options[] = {
+	OPT_GROUP("virtio options:"),
+	OPT_CALLBACK(0, "virtio-transport", NULL, "pci|pci-legacy|mmio",
+		     "how virtio devices attach (default pci)", opt_transport),
+	OPT_END()
+};
+run_options_register(virtio_options);
 
 int virtio_device__init_queues(struct kvm *kvm, struct virtio_device *vdev)
 {
@@ -713,7 +748,7 @@ int virtio_device__register(struct kvm *kvm, struct virtio_device *vdev)
 	if (ret)
 		return error("%s: bad queue setup", vdev->name);
 
-	vdev->transport = virtio__transport_type(kvm);
+	vdev->transport = virtio__transport_type();
 	t = transports[vdev->transport];
 	if (!t)
 		return error("%s: virtio transport not built in", vdev->name);

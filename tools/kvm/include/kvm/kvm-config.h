@@ -32,7 +32,6 @@ struct kvm_config {
 	const char *hugetlbfs_path;
 	bool mergeable;
 
-	const char *virtio_transport;	/* "pci" (default), "pci-legacy", "mmio" */
 	int nr_disks;
 	struct disk_image_params disks[LKVM_MAX_DISKS];
 	int nr_9p_shares;

@@ -181,9 +181,14 @@ struct virtio_device {
 	u8 isr;				/* bit 0: vring, bit 1: config */
 };
 
-/* Registration: picks the transport from kvm->cfg.virtio_transport. */
+/* Registration: on the transport --virtio-transport chose (default pci). */
 int virtio_device__register(struct kvm *kvm, struct virtio_device *vdev);
-enum virtio_transport_type virtio__transport_type(struct kvm *kvm);
+enum virtio_transport_type virtio__transport_type(void);
+/*
+ * What --virtio-transport sets: "pci", "pci-legacy" or "mmio"; 0, or -1
+ * with an error for any other name.  For devices registered from then on.
+ */
+int virtio__set_transport(const char *name);
 
 /* Queue processing, for device handlers. */
 struct virtq_elem *virtq_elem__alloc(void);

@@ -231,7 +231,7 @@ int main(void)
 	loglevel = -1;
 
 	kvm = fake_kvm_new();
-	kvm->cfg.virtio_transport = "mmio";
+	virtio__set_transport("mmio");
 	vcpu.kvm = kvm;
 	if (virtio_device__register(kvm, &echo))
 		skip_all("cannot register the device");

@@ -294,10 +294,10 @@ int main(void)
 	vcpu.kvm = kvm;
 	if (pci__init(kvm))
 		skip_all("no PCI bus");
-	kvm->cfg.virtio_transport = "pci";
+	virtio__set_transport("pci");
 	if (virtio_device__register(kvm, &echo))
 		skip_all("cannot register the device");
-	kvm->cfg.virtio_transport = "pci-legacy";
+	virtio__set_transport("pci-legacy");
 	if (virtio_device__register(kvm, &echo_legacy))
 		skip_all("cannot register the legacy device");
 
