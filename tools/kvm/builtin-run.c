@@ -29,7 +29,6 @@
 #include "kvm/kvm-cpu.h"
 #include "kvm/run-options.h"
 #include "kvm/setup.h"
-#include "kvm/virtio-9p.h"
 
 #define DEFAULT_RAM_MIB		256
 #define MIN_RAM_SIZE		(32ULL << 20)
@@ -249,9 +248,6 @@ int cmd_run(int argc, const char **argv)
 		OPT_GROUP("Devices:"),
 		OPT_CALLBACK('d', "disk", cfg, "image[,ro][,direct]",
 			     "a virtio-blk disk (repeatable)", opt_disk),
-		OPT_CALLBACK(0, "9p", cfg, "dir,tag[,ro]",
-			     "share a host directory over virtio-9p (repeatable)",
-			     virtio_9p__opt_parser),
 		OPT_END()
 	};
 	const struct option debug_options[] = {

@@ -184,7 +184,7 @@ static int link_host_dirs(const char *root)
 }
 
 /* A read-only share per real host directory, tagged host-NAME. */
-static int add_host_shares(struct kvm_config *cfg)
+static int add_host_shares(void)
 {
 	struct stat st;
 	char *dir, *tag;
@@ -195,7 +195,7 @@ static int add_host_shares(struct kvm_config *cfg)
 		dir = xasprintf("/%s", host_dirs[i]);
 		tag = xasprintf(KVM_SETUP_HOST_TAG_PREFIX "%s", host_dirs[i]);
 		if (!lstat(dir, &st) && S_ISDIR(st.st_mode))
-			ret = virtio_9p__add_share(cfg, dir, tag, true);
+			ret = virtio_9p__add_share(dir, tag, true);
 		free(dir);
 		free(tag);
 	}
@@ -278,9 +278,9 @@ int kvm_setup__use_default_rootfs(struct kvm_config *cfg)
 			     name);
 	ret = kvm_setup__create_rootfs(name, false);
 	if (!ret)
-		ret = virtio_9p__add_share(cfg, root, KVM_SETUP_ROOT_TAG, false);
+		ret = virtio_9p__add_share(root, KVM_SETUP_ROOT_TAG, false);
 	if (!ret)
-		ret = add_host_shares(cfg);
+		ret = add_host_shares();
 	if (ret) {
 		free(root);
 		return ret;

@@ -21,6 +21,7 @@
 #include "kvm/9p.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
+#include "kvm/run-options.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-9p.h"
 
@@ -33,6 +34,10 @@ struct p9_dev {
 	char name[32];
 	struct virtio_9p_config *config;
 };
+
+/* --9p, and the default root file system's shares (builtin-setup.c). */
+static struct p9_share_params shares[LKVM_MAX_9P_SHARES];
+static int nr_shares;
 
 static struct p9_dev *p9_devs[LKVM_MAX_9P_SHARES];
 static int nr_p9_devs;
@@ -70,26 +75,25 @@ int virtio_9p__check_tag(const char *tag)
 	return 0;
 }
 
-int virtio_9p__add_share(struct kvm_config *cfg, const char *dir,
-			 const char *tag, bool readonly)
+int virtio_9p__add_share(const char *dir, const char *tag, bool readonly)
 {
 	struct p9_share_params *p;
 	struct stat st;
 	int i;
 
-	if (cfg->nr_9p_shares >= LKVM_MAX_9P_SHARES)
+	if (nr_shares >= LKVM_MAX_9P_SHARES)
 		return error("too many 9p shares (at most %d)",
 			     LKVM_MAX_9P_SHARES);
 	if (virtio_9p__check_tag(tag))
 		return error("9p: bad tag '%s': 1 to %d printable characters, no ','",
 			     tag, VIRTIO_9P_MAX_TAG);
-	for (i = 0; i < cfg->nr_9p_shares; i++)
-		if (!strcmp(cfg->shares[i].tag, tag))
+	for (i = 0; i < nr_shares; i++)
+		if (!strcmp(shares[i].tag, tag))
 			return error("9p: tag '%s' used twice", tag);
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		return error("9p: '%s' is not a directory", dir);
 
-	p = &cfg->shares[cfg->nr_9p_shares++];
+	p = &shares[nr_shares++];
 	p->host_dir = xstrdup(dir);
 	p->tag = xstrdup(tag);
 	p->readonly = readonly;
@@ -97,7 +101,7 @@ int virtio_9p__add_share(struct kvm_config *cfg, const char *dir,
 }
 
 /* DIR,TAG[,ro]: a bare DIR gets its last component as the tag. */
-int virtio_9p__parse_share(struct kvm_config *cfg, const char *arg)
+int virtio_9p__parse_share(const char *arg)
 {
 	char *copy = xstrdup(arg), *dir, *tag, *opt, *save = NULL;
 	const char *name;
@@ -123,20 +127,38 @@ int virtio_9p__parse_share(struct kvm_config *cfg, const char *arg)
 		tag = strrchr(dir, '/');
 		name = tag && tag[1] ? tag + 1 : "lkvm";
 	}
-	ret = virtio_9p__add_share(cfg, dir, name, readonly);
+	ret = virtio_9p__add_share(dir, name, readonly);
 	free(copy);
 	return ret;
 }
 
-int virtio_9p__opt_parser(const struct option *opt, const char *arg,
-			  int unset)
+int virtio_9p__nr_shares(void)
 {
-	struct kvm_config *cfg = opt->value;
+	return nr_shares;
+}
 
+const struct p9_share_params *virtio_9p__share(int index)
+{
+	if (index < 0 || index >= nr_shares)
+		return NULL;
+	return &shares[index];
+}
+
+static int opt_9p(const struct option *opt, const char *arg, int unset)
+{
 	if (unset || !arg)
 		return error("--9p needs DIR,TAG[,ro]");
-	return virtio_9p__parse_share(cfg, arg);
+	return virtio_9p__parse_share(arg);
 }
+
+static const struct option p9_options[] = {
+	OPT_GROUP("virtio-9p options:"),
+	OPT_CALLBACK(0, "9p", NULL, "dir,tag[,ro]",
+		     "share a host directory over virtio-9p (repeatable)",
+		     opt_9p),
+	OPT_END()
+};
+run_options_register(p9_options);
 
 static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
 			 int index)
@@ -183,8 +205,8 @@ static int virtio_9p__init(struct kvm *kvm)
 {
 	int i, ret;
 
-	for (i = 0; i < kvm->cfg.nr_9p_shares; i++) {
-		ret = p9_dev_create(kvm, &kvm->cfg.shares[i], i);
+	for (i = 0; i < nr_shares; i++) {
+		ret = p9_dev_create(kvm, &shares[i], i);
 		if (ret)
 			return ret;
 	}

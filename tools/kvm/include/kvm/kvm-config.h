@@ -6,18 +6,11 @@
 #include <linux/types.h>
 
 #define LKVM_MAX_DISKS		16
-#define LKVM_MAX_9P_SHARES	16
 
 struct disk_image_params {
 	const char *filename;
 	bool readonly;
 	bool direct;		/* O_DIRECT on the host */
-};
-
-struct p9_share_params {
-	const char *host_dir;
-	const char *tag;
-	bool readonly;
 };
 
 /* Everything 'lkvm run' was asked for, after option parsing. */
@@ -34,8 +27,6 @@ struct kvm_config {
 
 	int nr_disks;
 	struct disk_image_params disks[LKVM_MAX_DISKS];
-	int nr_9p_shares;
-	struct p9_share_params shares[LKVM_MAX_9P_SHARES];
 };
 
 #endif /* KVM__KVM_CONFIG_H */
