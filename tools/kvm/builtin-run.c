@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lkvm run: parse the command line into a struct kvm_config, build the VM,
- * start its vCPUs and wait until the guest ends.  Every option is checked
- * before a VM exists.
+ * lkvm run: parse the command line, build the VM, start its vCPUs and
+ * wait until the guest ends.  Every option is checked before a VM exists.
+ *
+ * The options of the machine (memory, vCPUs, kernel, console) are here
+ * and go into struct kvm_config; each device declares its own options
+ * and keeps their values (run_options_register(), kvm/run-options.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,11 +27,11 @@
 #include "kvm/util.h"
 
 #include "kvm/builtin.h"
-#include "kvm/disk-image.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/run-options.h"
 #include "kvm/setup.h"
+#include "kvm/virtio-blk.h"
 
 #define DEFAULT_RAM_MIB		256
 #define MIN_RAM_SIZE		(32ULL << 20)
@@ -84,14 +87,6 @@ static int opt_mem(const struct option *opt, const char *arg, int unset)
 	if (parse_size(arg, SZ_1M, opt->value))
 		return error("-m: expects a size (like 512M or 2G), not '%s'", arg);
 	return 0;
-}
-
-/* -d IMAGE[,ro][,direct]: the disk code owns the syntax. */
-static int opt_disk(const struct option *opt, const char *arg, int unset)
-{
-	if (unset)
-		return error("--no-disk: leave -d out instead");
-	return disk_image__parse_option(opt->value, arg);
 }
 
 /*
@@ -244,10 +239,6 @@ int cmd_run(int argc, const char **argv)
 			   "the initial ramdisk"),
 		OPT_STRING('p', "params", &cfg->kernel_cmdline, "params",
 			   "more kernel command line parameters"),
-
-		OPT_GROUP("Devices:"),
-		OPT_CALLBACK('d', "disk", cfg, "image[,ro][,direct]",
-			     "a virtio-blk disk (repeatable)", opt_disk),
 		OPT_END()
 	};
 	const struct option debug_options[] = {
@@ -273,7 +264,7 @@ int cmd_run(int argc, const char **argv)
 	if (check_config(cfg) < 0)
 		return 1;
 	/* No disk, no initrd: the default root file system, over 9p. */
-	if (!cfg->nr_disks && !cfg->initrd_filename &&
+	if (!virtio_blk__nr_disks() && !cfg->initrd_filename &&
 	    kvm_setup__use_default_rootfs(cfg) < 0)
 		return 1;
 	/* After the rootfs, which is named after --name or "default". */

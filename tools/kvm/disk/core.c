@@ -14,18 +14,13 @@
 #include <linux/fs.h>
 
 #include "kvm/disk-image.h"
-#include "kvm/kvm-config.h"
 #include "kvm/log.h"
 #include "kvm/util.h"
 
-int disk_image__parse_option(struct kvm_config *cfg, const char *arg)
+int disk_image__parse_params(struct disk_image_params *p, const char *arg)
 {
-	struct disk_image_params *p;
 	char *copy, *opt, *save = NULL;
 
-	if (cfg->nr_disks >= LKVM_MAX_DISKS)
-		return error("--disk: at most %d disks", LKVM_MAX_DISKS);
-	p = &cfg->disks[cfg->nr_disks];
 	memset(p, 0, sizeof(*p));
 
 	copy = xstrdup(arg);
@@ -46,8 +41,7 @@ int disk_image__parse_option(struct kvm_config *cfg, const char *arg)
 			return -1;
 		}
 	}
-	cfg->nr_disks++;
-	/* The string stays referenced from the config for the VM's life. */
+	/* The copy stays referenced from @p for the VM's life. */
 	return 0;
 }
 

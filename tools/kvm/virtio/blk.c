@@ -19,10 +19,12 @@
 #include <linux/virtio_ids.h>
 
 #include <linux/kernel.h>
+#include <subcmd/parse-options.h>
 
 #include "kvm/disk-image.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
+#include "kvm/run-options.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-blk.h"
 #include "kvm/log.h"
@@ -435,9 +437,51 @@ static u64 blk_features(struct disk_image *disk)
 	       (1ULL << VIRTIO_BLK_F_WRITE_ZEROES);
 }
 
+/* --disk */
+static struct disk_image_params disks[LKVM_MAX_DISKS];
+static int nr_disks;
+
+int virtio_blk__add_disk(const char *arg)
+{
+	if (nr_disks >= LKVM_MAX_DISKS)
+		return error("--disk: at most %d disks", LKVM_MAX_DISKS);
+	if (disk_image__parse_params(&disks[nr_disks], arg))
+		return -1;
+	nr_disks++;
+	return 0;
+}
+
+int virtio_blk__nr_disks(void)
+{
+	return nr_disks;
+}
+
+const struct disk_image_params *virtio_blk__disk(int index)
+{
+	if (index < 0 || index >= nr_disks)
+		return NULL;
+	return &disks[index];
+}
+
+/* -d IMAGE[,ro][,direct]: the disk code owns the syntax. */
+static int opt_disk(const struct option *opt, const char *arg, int unset)
+{
+	if (unset)
+		return error("--no-disk: leave -d out instead");
+	return virtio_blk__add_disk(arg);
+}
+
+static const struct option blk_options[] = {
+	OPT_GROUP("virtio-blk options:"),
+	OPT_CALLBACK('d', "disk", NULL, "image[,ro][,direct]",
+		     "a virtio-blk disk (repeatable)", opt_disk),
+	OPT_END()
+};
+run_options_register(blk_options);
+
 static int blk_add_disk(struct kvm *kvm, int index)
 {
-	struct disk_image_params *p = &kvm->cfg.disks[index];
+	const struct disk_image_params *p = &disks[index];
 	struct blk_dev *bdev;
 	u16 nr_queues, i;
 
@@ -478,7 +522,7 @@ static int virtio_blk__init(struct kvm *kvm)
 {
 	int i;
 
-	for (i = 0; i < kvm->cfg.nr_disks; i++) {
+	for (i = 0; i < nr_disks; i++) {
 		if (blk_add_disk(kvm, i))
 			return -1;
 	}

@@ -7,8 +7,6 @@
 #include <sys/uio.h>
 #include <linux/types.h>
 
-struct kvm_config;
-
 #define SECTOR_SHIFT		9
 #define SECTOR_SIZE		(1UL << SECTOR_SHIFT)
 
@@ -25,6 +23,13 @@ struct disk_image {
 	bool readonly;
 	bool direct;
 	bool blockdev;
+};
+
+/* What --disk IMAGE[,ro][,direct] asks for. */
+struct disk_image_params {
+	const char *filename;
+	bool readonly;
+	bool direct;		/* O_DIRECT on the host */
 };
 
 /* Opens and locks @p; NULL after telling the user why. */
@@ -47,7 +52,10 @@ int disk_image__discard(struct disk_image *disk, u64 off, u64 len);
 int disk_image__write_zeroes(struct disk_image *disk, u64 off, u64 len,
 			     bool unmap);
 
-/* --disk PATH[,ro][,direct]: adds a disk to @cfg; 0 or -1 with a message. */
-int disk_image__parse_option(struct kvm_config *cfg, const char *arg);
+/*
+ * PATH[,ro][,direct], as given to --disk, into @p; 0 or -1 with a
+ * message.  @p->filename points into a copy of @arg that is never freed.
+ */
+int disk_image__parse_params(struct disk_image_params *p, const char *arg);
 
 #endif /* KVM__DISK_IMAGE_H */

@@ -5,14 +5,6 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
-#define LKVM_MAX_DISKS		16
-
-struct disk_image_params {
-	const char *filename;
-	bool readonly;
-	bool direct;		/* O_DIRECT on the host */
-};
-
 /* Everything 'lkvm run' was asked for, after option parsing. */
 struct kvm_config {
 	u64 ram_size;			/* bytes */
@@ -24,9 +16,6 @@ struct kvm_config {
 	const char *console;		/* "serial" or "virtio" */
 	const char *hugetlbfs_path;
 	bool mergeable;
-
-	int nr_disks;
-	struct disk_image_params disks[LKVM_MAX_DISKS];
 };
 
 #endif /* KVM__KVM_CONFIG_H */

@@ -15,7 +15,6 @@
 #include <linux/kernel.h>
 
 #include "kvm/disk-image.h"
-#include "kvm/kvm-config.h"
 #include "kvm/virtio.h"
 #include "kvm/virtio-blk.h"
 #include "kvm/log.h"
@@ -260,7 +259,6 @@ static void test_readonly(void)
 
 static void test_open_and_options(void)
 {
-	struct kvm_config cfg = { 0 };
 	char missing[300];
 
 	snprintf(missing, sizeof(missing), "%s/missing.img", dir);
@@ -269,14 +267,17 @@ static void test_open_and_options(void)
 	   "an image open for writing is locked");
 	ok(disk_image__open(dir, true, false) == NULL, "a directory is refused");
 
-	is_int(disk_image__parse_option(&cfg, "a.img"), 0, "--disk a.img");
-	is_int(disk_image__parse_option(&cfg, "b.img,ro,direct"), 0,
+	is_int(virtio_blk__add_disk("a.img"), 0, "--disk a.img");
+	is_int(virtio_blk__add_disk("b.img,ro,direct"), 0,
 	       "--disk b.img,ro,direct");
-	ok(cfg.nr_disks == 2 && !strcmp(cfg.disks[0].filename, "a.img") &&
-	   !cfg.disks[0].readonly && !strcmp(cfg.disks[1].filename, "b.img") &&
-	   cfg.disks[1].readonly && cfg.disks[1].direct, "options parsed");
-	is_int(disk_image__parse_option(&cfg, "c.img,rw"), -1, "unknown option refused");
-	is_int(disk_image__parse_option(&cfg, ",ro"), -1, "missing path refused");
+	ok(virtio_blk__nr_disks() == 2 &&
+	   !strcmp(virtio_blk__disk(0)->filename, "a.img") &&
+	   !virtio_blk__disk(0)->readonly &&
+	   !strcmp(virtio_blk__disk(1)->filename, "b.img") &&
+	   virtio_blk__disk(1)->readonly && virtio_blk__disk(1)->direct,
+	   "options parsed");
+	is_int(virtio_blk__add_disk("c.img,rw"), -1, "unknown option refused");
+	is_int(virtio_blk__add_disk(",ro"), -1, "missing path refused");
 }
 
 int main(void)
