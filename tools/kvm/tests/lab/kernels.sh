@@ -73,10 +73,14 @@ lab_ksrc_cached()
 	echo "$dir"/linux-source-*
 }
 
+# The inputs of kvmconfig: the script and the fragments it merges (the
+# .config files and the kvmconfig lines of the sources).
 lab_config_hash()
 {
-	cat "$LAB_TREE/scripts/kvmconfig" "$LAB_TREE"/tools/kvm/config/*.config |
-		sha256sum | cut -c1-12
+	{
+		cat "$LAB_TREE/scripts/kvmconfig"
+		"$LAB_TREE/scripts/kvmconfig" --fragments --arch x86_64
+	} | sha256sum | cut -c1-12
 }
 
 # The tiny guest kernel.  Its images are kept per configuration, in

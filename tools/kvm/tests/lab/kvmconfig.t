@@ -31,10 +31,12 @@ t $? "second run succeeds"
 cmp -s "$tmp/config.1" "$tmp/o/.config"
 t $? "second run changes nothing"
 
-# A copy of the script whose fragment asks for options no kernel has.
+# A copy of the script and of what it reads (the fragments, the Makefile
+# and the sources it builds), whose fragments ask for options no kernel has.
 mkdir -p "$tmp/repo/scripts" "$tmp/repo/tools/kvm"
 cp "$kc" "$tmp/repo/scripts/"
-cp -r "$LAB_TREE/tools/kvm/config" "$tmp/repo/tools/kvm/"
+(cd "$LAB_TREE/tools/kvm" && cp --parents -t "$tmp/repo/tools/kvm" Makefile config/*.config \
+	$(make -s --no-print-directory ARCH=x86 O= kvmconfig-sources))
 sed -i 's/^CONFIG_RTC_CLASS=y/&\nCONFIG_LAB_NO_SUCH_OPTION=y/' "$tmp/repo/tools/kvm/config/common.config"
 echo "CONFIG_LAB_NO_SUCH_OPTIONAL=y" >>"$tmp/repo/tools/kvm/config/x86.config"
 "$tmp/repo/scripts/kvmconfig" -O "$tmp/o" "$src" >"$tmp/log3" 2>&1
