@@ -3,6 +3,8 @@
  * MSI-X for emulated PCI devices: the capability's enable and function
  * mask, the vector table, the pending bit array, and delivery through KVM
  * MSI routes and irqfds (or KVM_SIGNAL_MSI when those are not to be had).
+ *
+ * kvmconfig: CONFIG_PCI_MSI=y
  */
 #include <errno.h>
 #include <string.h>

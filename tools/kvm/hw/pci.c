@@ -10,6 +10,8 @@
  * to the device's cfg_read/cfg_write.  The guest may write anything
  * anywhere: unknown slots, functions and buses read as all ones, and a BAR
  * is only decoded where it fits the address space.
+ *
+ * kvmconfig: CONFIG_PCI=y
  */
 #include <errno.h>
 #include <string.h>

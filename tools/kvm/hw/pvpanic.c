@@ -9,6 +9,8 @@
  * PVPANIC_CRASH_LOADED when a kdump kernel is about to take over (then
  * the guest goes on, in that kernel).  Any other value, access size or
  * offset is ignored.
+ *
+ * kvmconfig: CONFIG_PVPANIC=y CONFIG_PVPANIC_PCI=y
  */
 #include <string.h>
 

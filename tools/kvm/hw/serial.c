@@ -10,6 +10,8 @@
  * from the terminal's input whenever it has room, so input is never lost.
  * Interrupts follow IIR: the line is high while any enabled condition is
  * pending on any port that shares it (ttyS0 and ttyS2 both use IRQ 4).
+ *
+ * kvmconfig: CONFIG_SERIAL_8250=y CONFIG_SERIAL_8250_CONSOLE=y
  */
 #include <errno.h>
 #include <string.h>

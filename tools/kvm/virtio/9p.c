@@ -4,6 +4,10 @@
  * The device is a single request queue; the protocol lives in
  * virtio/9p/ (server.c).  Requests are served on the queue's own thread, in order,
  * so a slow file system never holds up a vCPU or another device.
+ *
+ * kvmconfig: CONFIG_NETWORK_FILESYSTEMS=y CONFIG_NET_9P=y
+ * kvmconfig: CONFIG_NET_9P_VIRTIO=y CONFIG_9P_FS=y
+ * kvmconfig optional: CONFIG_9P_FS_POSIX_ACL=y CONFIG_9P_FS_SECURITY=y
  */
 #include <errno.h>
 #include <stdio.h>

@@ -7,6 +7,8 @@
  * vCPUs never wait for the disk, and queues of different vCPUs proceed in
  * parallel.  Completions are pushed in batches and the driver is
  * interrupted once per batch, or less often when EVENT_IDX says so.
+ *
+ * kvmconfig: CONFIG_BLK_DEV=y CONFIG_VIRTIO_BLK=y
  */
 #include <errno.h>
 #include <stdio.h>

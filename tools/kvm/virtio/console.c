@@ -7,6 +7,8 @@
  * Input is pulled from the terminal only when the guest has given us a
  * receive buffer, so keys wait in the terminal (which then stops reading
  * stdin) rather than being dropped.
+ *
+ * kvmconfig: CONFIG_VIRTIO_CONSOLE=y
  */
 #include <string.h>
 #include <linux/virtio_console.h>

@@ -6,6 +6,8 @@
  * Everything in the rings belongs to the guest, which may change it at any
  * moment from another vCPU: each value is read once into a local variable,
  * then validated, then used.
+ *
+ * kvmconfig: CONFIG_VIRTIO_MENU=y CONFIG_VIRTIO=y
  */
 #include <endian.h>
 #include <stdio.h>

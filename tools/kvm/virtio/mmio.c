@@ -6,6 +6,8 @@
  * virtio_mmio.device= kernel parameter, arm64 guests from the FDT
  * (virtio_mmio__device_info()).  Queue notifications use KVM ioeventfds
  * matched on the queue index.
+ *
+ * kvmconfig: CONFIG_VIRTIO_MMIO=y CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y
  */
 #include <errno.h>
 #include <stdio.h>

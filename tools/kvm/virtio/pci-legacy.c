@@ -5,6 +5,8 @@
  * virtio 1.0: the register layout of the legacy I/O BAR, where a queue is
  * one page frame number in the legacy ring layout.  A driver that uses it
  * marks the device vdev->legacy.
+ *
+ * kvmconfig: CONFIG_VIRTIO_PCI_LEGACY=y
  */
 #include <string.h>
 

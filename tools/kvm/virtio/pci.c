@@ -13,6 +13,8 @@
  * capability list, its BARs, interrupts, and helpers the two interfaces
  * share.  The structures of the modern interface are in pci-modern.c,
  * the legacy interface is in pci-legacy.c, MSI-X in hw/pci-msix.c.
+ *
+ * kvmconfig: CONFIG_VIRTIO_PCI=y
  */
 #include <string.h>
 

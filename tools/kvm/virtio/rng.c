@@ -2,6 +2,8 @@
 /*
  * virtio-rng (--rng): the guest's /dev/hwrng, filled from the host's
  * getrandom().
+ *
+ * kvmconfig: CONFIG_HW_RANDOM=y CONFIG_HW_RANDOM_VIRTIO=y
  */
 #include <errno.h>
 #include <sys/random.h>

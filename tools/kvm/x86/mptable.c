@@ -3,6 +3,9 @@
  * The MP table (Intel MultiProcessor Specification 1.4), how a guest
  * without ACPI finds its CPUs, its IOAPIC and how interrupts are wired.
  * Written at INIT_FIRMWARE, once every device has its interrupt line.
+ *
+ * kvmconfig: CONFIG_X86_LOCAL_APIC=y CONFIG_X86_IO_APIC=y
+ * kvmconfig: CONFIG_X86_MPPARSE=y
  */
 #include <string.h>
 

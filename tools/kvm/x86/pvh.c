@@ -6,6 +6,8 @@
  * entered in flat 32-bit protected mode, paging off, %ebx pointing at an
  * hvm_start_info that gives the command line, the initrd and the memory
  * map.
+ *
+ * kvmconfig: CONFIG_PVH=y
  */
 #include <string.h>
 
