@@ -10,7 +10,7 @@
  *
  * Every lock instance has a struct lockdep_map.  Instances are grouped into
  * classes by a key: the address of a static struct lock_class_key placed at
- * the initialisation call site (see mutex_init() in linux/mutex.h), or for
+ * the initialisation call site (see mutex_init() in mutex.h), or for
  * statically initialised locks the address of the map itself.  Each thread
  * keeps a stack of the locks it holds; taking B while holding A records the
  * class dependency A -> B, and a new dependency that closes a cycle in the

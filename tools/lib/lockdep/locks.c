@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The CONFIG_LOCKDEP versions of linux/mutex.h, linux/rwsem.h and
- * linux/condvar.h.  They are out of line so that _RET_IP_ is the caller.
+ * The CONFIG_LOCKDEP versions of the locks of mutex.h, rwsem.h and
+ * condvar.h.  They are out of line so that _RET_IP_ is the caller.
  * As in the plain versions, a failing pthread call aborts, unless lockdep
  * just reported the problem that made it fail: then the program goes on.
  */

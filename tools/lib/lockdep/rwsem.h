@@ -9,7 +9,7 @@
  * Reader/writer locks with the kernel's rw_semaphore names.  Several
  * threads may hold one for reading, and a reader may take it again for
  * reading; upgrading from read to write deadlocks.  With CONFIG_LOCKDEP
- * the operations are validated by tools/lib/lockdep (see linux/mutex.h).
+ * the operations are validated by tools/lib/lockdep (see mutex.h).
  */
 #ifdef CONFIG_LOCKDEP
 #include <lockdep/lockdep.h>

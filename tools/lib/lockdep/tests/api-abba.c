@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lkvm's own lock API (linux/mutex.h) built with CONFIG_LOCKDEP: an AB-BA
+ * lkvm's lock API (<lockdep/mutex.h>) built with CONFIG_LOCKDEP: an AB-BA
  * between two mutexes of a heap object, named after their mutex_init().
  */
 #include <pthread.h>
