@@ -4,16 +4,21 @@
  * buses.  Stopping is a flag (kvm->exiting) plus a kick: SIGLKVM_KICK,
  * whose handler sets kvm_run->immediate_exit so that KVM_RUN returns at
  * once even when the kick arrives just before the thread enters it.
+ * Pausing is the same kick with pause_requested set: each vCPU then
+ * parks between two KVM_RUNs, at an instruction boundary, until resumed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/kernel.h>
+#include <lockdep/condvar.h>
+#include <lockdep/mutex.h>
 #include "kvm/log.h"
 #include "kvm/util.h"
 
@@ -23,6 +28,14 @@
 #include "kvm/kvm-cpu.h"
 
 static __thread struct kvm_cpu *current_vcpu;
+
+/* Pausing (one VM per process): park_lock guards the other three. */
+static DEFINE_MUTEX(park_lock);
+static struct condvar park_cond;
+static bool pause_requested;
+static int nr_parked;
+
+#define PAUSE_TIMEOUT_SECS	5
 
 static void kick_handler(int sig)
 {
@@ -82,6 +95,7 @@ int kvm_cpu__init_all(struct kvm *kvm)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGLKVM_KICK, &sa, NULL) < 0)
 		return error("sigaction: %s", strerror(errno));
+	condvar_init(&park_cond);
 
 	kvm->cpus = xcalloc(kvm->nrcpus, sizeof(*kvm->cpus));
 	for (i = 0; i < kvm->nrcpus; i++) {
@@ -216,12 +230,28 @@ static bool handle_exit(struct kvm_cpu *vcpu)
 	return false;
 }
 
+/* Waits, out of KVM_RUN, until the VM is resumed or ends. */
+static void park(struct kvm_cpu *vcpu)
+{
+	mutex_lock(&park_lock);
+	nr_parked++;
+	condvar_broadcast(&park_cond);
+	while (pause_requested && !kvm__exiting(vcpu->kvm))
+		condvar_wait(&park_cond, &park_lock);
+	nr_parked--;
+	mutex_unlock(&park_lock);
+}
+
 int kvm_cpu__run(struct kvm_cpu *vcpu)
 {
 	struct kvm *kvm = vcpu->kvm;
 
 	vcpu->is_running = true;
 	while (!kvm__exiting(kvm)) {
+		if (__atomic_load_n(&pause_requested, __ATOMIC_ACQUIRE))
+			park(vcpu);
+		if (kvm__exiting(kvm))
+			break;
 		if (ioctl(vcpu->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				WRITE_ONCE(vcpu->kvm_run->immediate_exit, 0);
@@ -304,6 +334,51 @@ void kvm_cpu__kick_all(struct kvm *kvm)
 		if (vcpu && __atomic_load_n(&vcpu->kickable, __ATOMIC_ACQUIRE))
 			pthread_kill(vcpu->self, SIGLKVM_KICK);
 	}
+}
+
+int kvm_cpu__pause_all(struct kvm *kvm)
+{
+	struct timespec deadline;
+	int ret = 0;
+
+	if (!kvm->cpus || !kvm->vcpus_started)
+		return -EAGAIN;
+	mutex_lock(&park_lock);
+	__atomic_store_n(&pause_requested, true, __ATOMIC_RELEASE);
+	mutex_unlock(&park_lock);
+	kvm_cpu__kick_all(kvm);
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += PAUSE_TIMEOUT_SECS;
+	mutex_lock(&park_lock);
+	while (nr_parked < kvm->nrcpus && !ret) {
+		if (kvm__exiting(kvm))
+			ret = -ESHUTDOWN;
+		else if (!condvar_wait_until(&park_cond, &park_lock, &deadline))
+			ret = -ETIMEDOUT;
+	}
+	if (ret) {
+		__atomic_store_n(&pause_requested, false, __ATOMIC_RELEASE);
+		condvar_broadcast(&park_cond);
+	}
+	mutex_unlock(&park_lock);
+	return ret;
+}
+
+void kvm_cpu__resume_all(struct kvm *kvm)
+{
+	mutex_lock(&park_lock);
+	__atomic_store_n(&pause_requested, false, __ATOMIC_RELEASE);
+	condvar_broadcast(&park_cond);
+	mutex_unlock(&park_lock);
+}
+
+/* The VM ends: parked vCPUs must see it too, they sleep out of KVM_RUN. */
+void kvm_cpu__wake_parked(void)
+{
+	mutex_lock(&park_lock);
+	condvar_broadcast(&park_cond);
+	mutex_unlock(&park_lock);
 }
 
 void kvm_cpu__dump_all(struct kvm *kvm)

@@ -5,10 +5,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -22,6 +22,7 @@
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
+#include "kvm/main-loop.h"
 
 #define KVM_DEV			"/dev/kvm"
 #define KVM_MAX_KERNEL_SIZE	(512ULL << 20)
@@ -58,22 +59,43 @@ static DEFINE_MUTEX(exit_lock);
 /* Exit initcalls only run when the init ones did. */
 static bool initcalls_ran;
 
+/* kvm__request_exit() and the panic path write to exit_fd to wake us. */
+static void exit_fd_ready(struct kvm *kvm, struct main_loop_fd *mfd, u32 events)
+{
+	u64 val;
+
+	if (read(mfd->fd, &val, sizeof(val)) < 0 && errno != EINTR &&
+	    errno != EAGAIN)
+		die_perror("read(exit eventfd)");
+}
+
 struct kvm *kvm__new(void)
 {
 	struct kvm *kvm = xzalloc(sizeof(*kvm));
+	int ret;
 
 	kvm->sys_fd = -1;
 	kvm->vm_fd = -1;
 	kvm->ram_fd = -1;
 	kvm->exit_fd = -1;
 	mutex_init(&kvm->mem_banks_lock);
+	mutex_init(&kvm->pause_lock);
 	INIT_LIST_HEAD(&kvm->mem_banks);
 	kvm->bus[0] = RB_ROOT;
 	kvm->bus[1] = RB_ROOT;
 
-	kvm->exit_fd = eventfd(0, EFD_CLOEXEC);
+	kvm->loop_fd = -1;
+	kvm->exit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (kvm->exit_fd < 0)
 		die_perror("eventfd");
+	ret = main_loop__init(kvm);
+	if (ret < 0)
+		die("epoll_create1: %s", strerror(-ret));
+	kvm->exit_mfd.fd = kvm->exit_fd;
+	kvm->exit_mfd.handler = exit_fd_ready;
+	ret = main_loop__add(kvm, &kvm->exit_mfd, EPOLLIN);
+	if (ret < 0)
+		die("main loop: %s", strerror(-ret));
 	return kvm;
 }
 
@@ -268,6 +290,7 @@ int kvm__exit(struct kvm *kvm)
 		close(kvm->vm_fd);
 	if (kvm->sys_fd >= 0)
 		close(kvm->sys_fd);
+	main_loop__exit(kvm);
 	if (kvm->exit_fd >= 0)
 		close(kvm->exit_fd);
 	free(kvm->kernel_image);
@@ -315,6 +338,57 @@ void kvm__request_exit(struct kvm *kvm, int status)
 	if (write(kvm->exit_fd, &one, sizeof(one)) < 0)
 		error("cannot wake the main thread: %s", strerror(errno));
 	kvm_cpu__kick_all(kvm);
+	kvm_cpu__wake_parked();
+}
+
+int kvm__pause(struct kvm *kvm)
+{
+	int ret = 0;
+
+	mutex_lock(&kvm->pause_lock);
+	if (kvm->paused)
+		goto out;
+	ret = kvm_cpu__pause_all(kvm);
+	if (ret)
+		goto out;
+	ret = kvm__arch_pause(kvm);
+	if (ret) {
+		kvm_cpu__resume_all(kvm);
+		goto out;
+	}
+	kvm->paused = true;
+	pr_info("paused");
+out:
+	mutex_unlock(&kvm->pause_lock);
+	return ret;
+}
+
+int kvm__resume(struct kvm *kvm)
+{
+	int ret = 0;
+
+	mutex_lock(&kvm->pause_lock);
+	if (!kvm->paused)
+		goto out;
+	ret = kvm__arch_resume(kvm);
+	if (ret)
+		goto out;
+	kvm->paused = false;
+	kvm_cpu__resume_all(kvm);
+	pr_info("resumed");
+out:
+	mutex_unlock(&kvm->pause_lock);
+	return ret;
+}
+
+bool kvm__paused(struct kvm *kvm)
+{
+	bool paused;
+
+	mutex_lock(&kvm->pause_lock);
+	paused = kvm->paused;
+	mutex_unlock(&kvm->pause_lock);
+	return paused;
 }
 
 /* Set by the main thread's SIGINT/SIGTERM handler (see builtin-run.c). */
@@ -366,9 +440,8 @@ static int exit_wait_ms(struct kvm *kvm, u64 *deadline)
 
 int kvm__wait_exit(struct kvm *kvm)
 {
-	struct pollfd pfd = { .fd = kvm->exit_fd, .events = POLLIN };
-	u64 val, deadline = 0;
-	int timeout, n;
+	u64 deadline = 0;
+	int timeout, ret;
 
 	while (!kvm__exiting(kvm)) {
 		timeout = exit_wait_ms(kvm, &deadline);
@@ -376,12 +449,9 @@ int kvm__wait_exit(struct kvm *kvm)
 			kvm__request_exit(kvm, LKVM_EXIT_PANIC);
 			break;
 		}
-		n = poll(&pfd, 1, timeout);
-		if (n < 0 && errno != EINTR)
-			die_perror("poll(exit eventfd)");
-		if (n > 0 && read(kvm->exit_fd, &val, sizeof(val)) < 0 &&
-		    errno != EINTR)
-			die_perror("read(exit eventfd)");
+		ret = main_loop__wait(kvm, timeout);
+		if (ret < 0 && ret != -EINTR)
+			die("main loop: %s", strerror(-ret));
 		if (kvm__dump_signal) {
 			kvm__dump_signal = 0;
 			kvm_cpu__dump_all(kvm);

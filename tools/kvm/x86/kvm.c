@@ -14,6 +14,7 @@
 
 #include "kvm/boot.h"
 #include "kvm/kvm.h"
+#include "kvm/kvm-cpu.h"
 
 static int vm_ioctl(struct kvm *kvm, unsigned long req, unsigned long arg,
 		    const char *name)
@@ -136,6 +137,40 @@ const char *kvm__arch_default_cmdline(struct kvm *kvm)
 	if (virtio_console)
 		return "console=hvc0 earlyprintk=ttyS0 reboot=k panic=-1 pci=conf1 i8042.direct=1 i8042.dumbkbd=1 i8042.nopnp=1 i8042.noaux=1";
 	return "console=ttyS0 earlyprintk=ttyS0 reboot=k panic=-1 pci=conf1 i8042.direct=1 i8042.dumbkbd=1 i8042.nopnp=1 i8042.noaux=1";
+}
+
+/*
+ * kvmclock: the guest's time is KVM's VM clock, saved here at pause and
+ * put back at resume, so that the paused time does not count.
+ */
+int kvm__arch_pause(struct kvm *kvm)
+{
+	struct kvm_clock_data clock = { 0 };
+
+	if (ioctl(kvm->vm_fd, KVM_GET_CLOCK, &clock) < 0)
+		return -errno;
+	kvm->paused_clock = clock.clock;
+	return 0;
+}
+
+int kvm__arch_resume(struct kvm *kvm)
+{
+	struct kvm_clock_data clock = { .clock = kvm->paused_clock };
+	int i;
+
+	if (ioctl(kvm->vm_fd, KVM_SET_CLOCK, &clock) < 0)
+		return -errno;
+	/*
+	 * Flag the stop in each vCPU's pvclock page, so that the guest's
+	 * soft-lockup watchdog does not take it for a hang.  EINVAL: this
+	 * vCPU's guest does not use kvmclock.
+	 */
+	for (i = 0; i < kvm->nrcpus; i++) {
+		if (ioctl(kvm->cpus[i]->vcpu_fd, KVM_KVMCLOCK_CTRL, 0) < 0 &&
+		    errno != EINVAL)
+			warning("vCPU %d: KVM_KVMCLOCK_CTRL: %m", i);
+	}
+	return 0;
 }
 
 void kvm__arch_explain_failure(struct kvm *kvm, u32 exit_reason, u32 suberror)

@@ -47,6 +47,14 @@ int kvm_cpu__run(struct kvm_cpu *vcpu);
 void kvm_cpu__kick_all(struct kvm *kvm);
 /* Every vCPU prints its registers (lkvm got SIGUSR1); the VM goes on. */
 void kvm_cpu__dump_all(struct kvm *kvm);
+/*
+ * Parks every vCPU out of KVM_RUN (0, -ETIMEDOUT if one did not stop in
+ * time, -ESHUTDOWN when the VM ends meanwhile, -EAGAIN before the vCPUs
+ * run), and lets them go again.  Use kvm__pause()/kvm__resume().
+ */
+int kvm_cpu__pause_all(struct kvm *kvm);
+void kvm_cpu__resume_all(struct kvm *kvm);
+void kvm_cpu__wake_parked(void);
 
 /* Creates vCPU @cpu_id and maps its kvm_run (for kvm_cpu__arch_init). */
 struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id);

@@ -11,6 +11,7 @@
 
 #include "kvm/kvm-arch.h"
 #include "kvm/kvm-config.h"
+#include "kvm/main-loop.h"
 
 struct kvm_cpu;
 
@@ -58,6 +59,13 @@ struct kvm {
 	bool exiting;			/* kvm__request_exit() was called */
 	bool guest_panicked;		/* kvm__guest_panicked() was called */
 	int exit_fd;			/* eventfd: wakes kvm__wait_exit() */
+	struct main_loop_fd exit_mfd;
+	int loop_fd;			/* epoll: the main loop (main-loop.c) */
+
+	/* pause/resume (kvm-cpu.c); the lock orders pause requests */
+	struct mutex pause_lock;
+	bool paused;
+	u64 paused_clock;		/* arch state saved at pause */
 };
 
 /* Life cycle; the arch hooks live in ARCH/kvm.c. */
@@ -91,6 +99,15 @@ u64 host_to_guest_flat(struct kvm *kvm, void *ptr);
 void kvm__request_exit(struct kvm *kvm, int status);
 /* Blocks the main thread until kvm__request_exit(); returns the status. */
 int kvm__wait_exit(struct kvm *kvm);
+
+/*
+ * Stops every vCPU at an instruction boundary, and the guest's clock
+ * with them (so that guest time does not jump), and starts them again.
+ * 0 or -errno; pausing a paused VM (resuming a running one) does nothing.
+ */
+int kvm__pause(struct kvm *kvm);
+int kvm__resume(struct kvm *kvm);
+bool kvm__paused(struct kvm *kvm);
 
 /*
  * lkvm's exit status when the guest kernel panicked (1 is any other
@@ -140,6 +157,12 @@ int kvm__arch_init(struct kvm *kvm);
 int kvm__arch_load_kernel(struct kvm *kvm);
 void kvm__arch_exit(struct kvm *kvm);
 const char *kvm__arch_default_cmdline(struct kvm *kvm);
+/*
+ * With every vCPU parked: save the guest's clock (pause), and restore it
+ * and tell the guest it was stopped (resume).  0 or -errno.
+ */
+int kvm__arch_pause(struct kvm *kvm);
+int kvm__arch_resume(struct kvm *kvm);
 /* Explains a fatal exit the generic code doesn't know about. */
 void kvm__arch_explain_failure(struct kvm *kvm, u32 exit_reason, u32 suberror);
 
