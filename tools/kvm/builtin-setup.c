@@ -23,6 +23,7 @@
 #include "kvm/builtin.h"
 #include "kvm/guest-init.h"
 #include "kvm/kvm-config.h"
+#include "kvm/lkvm-dir.h"
 #include "kvm/setup.h"
 #include "kvm/virtio-9p.h"
 
@@ -55,34 +56,11 @@ static const struct {
 			 "PS1='[lkvm] \\w # '\n" },
 };
 
-static bool valid_name(const char *name)
-{
-	size_t i, len = strlen(name);
-
-	if (!len || len > 64 || name[0] == '.')
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
-			return false;
-	return true;
-}
-
-static const char *home_dir(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd *pw;
-
-	if (home && *home)
-		return home;
-	pw = getpwuid(getuid());
-	return pw ? pw->pw_dir : "/";
-}
-
 char *kvm_setup__rootfs_path(const char *name)
 {
-	if (!valid_name(name))
+	if (!lkvm_dir__valid_name(name))
 		return NULL;
-	return xasprintf("%s/.lkvm/%s", home_dir(), name);
+	return lkvm_dir__path(name);
 }
 
 static int make_dir(const char *path)
@@ -241,16 +219,14 @@ static int populate(const char *root)
 
 int kvm_setup__create_rootfs(const char *name, bool must_be_new)
 {
-	char *root, *parent;
+	char *root;
 	int ret;
 
 	root = kvm_setup__rootfs_path(name);
 	if (!root)
 		return error("setup: bad name '%s': letters, digits, '.', '_', '-'",
 			     name);
-	parent = xasprintf("%s/.lkvm", home_dir());
-	ret = make_dir(parent);
-	free(parent);
+	ret = lkvm_dir__create();
 	if (ret)
 		goto out;
 	if (mkdir(root, 0755)) {
