@@ -27,6 +27,7 @@
 #include "kvm/util.h"
 
 #include "kvm/builtin.h"
+#include "kvm/control.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/run-options.h"
@@ -270,6 +271,9 @@ int cmd_run(int argc, const char **argv)
 	/* After the rootfs, which is named after --name or "default". */
 	if (!cfg->guest_name)
 		cfg->guest_name = xasprintf("guest-%d", getpid());
+	/* The control socket (lkvm list, stop, ...); a name clash ends here. */
+	if (control__start(kvm, cfg->guest_name) < 0)
+		return 1;
 
 	run_kvm = kvm;
 	setup_signals();
@@ -284,6 +288,7 @@ int cmd_run(int argc, const char **argv)
 		status = kvm__wait_exit(kvm);
 	}
 
+	control__stop(kvm);
 	if (kvm__exit(kvm) < 0 && !status)
 		status = 1;
 	run_kvm = NULL;

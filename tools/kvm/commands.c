@@ -19,6 +19,10 @@ const struct lkvm_command lkvm_commands[] = {
 	{ "version",	cmd_version,	"Print the version of lkvm",		true },
 	{ "setup",	cmd_setup,	"Create a root file system for 'lkvm run'", true },
 	{ "sandbox",	cmd_sandbox,	"Run a command in a throwaway guest",	true },
+	{ "list",	cmd_list,	"List the running guests",		true },
+	{ "stop",	cmd_stop,	"Stop a running guest",			true },
+	{ "pause",	cmd_pause,	"Pause a running guest",		false },
+	{ "resume",	cmd_resume,	"Resume a paused guest",		false },
 	{ NULL },
 };
 

@@ -11,5 +11,9 @@ int cmd_version(int argc, const char **argv);
 int cmd_run(int argc, const char **argv);
 int cmd_setup(int argc, const char **argv);
 int cmd_sandbox(int argc, const char **argv);
+int cmd_list(int argc, const char **argv);
+int cmd_stop(int argc, const char **argv);
+int cmd_pause(int argc, const char **argv);
+int cmd_resume(int argc, const char **argv);
 
 #endif /* KVM__BUILTIN_H */

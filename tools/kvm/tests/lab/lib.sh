@@ -27,7 +27,8 @@
 #   --file SRC[:NAME]   copy SRC into the case's directory, the VMM's working
 #                       directory, whose content comes back to the host
 #   --pre TEXT          sh run (in L1) before the VMM, in that directory
-#   --post TEXT         sh run (in L1) after it, with RC set; may print TAP
+#   --post TEXT         sh run (in L1) after it (./rc holds the VMM's exit
+#                       status, which --rc checks); may print TAP
 #                       with ok/is/run (tests/tap.sh is sourced)
 #   --check FUNC        host function run after the lab, as FUNC CASEDIR, with
 #                       CASEDIR holding console, stderr, rc, wall and the

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVM__CONTROL_PROTO_H
+#define KVM__CONTROL_PROTO_H
+
+#include <linux/types.h>
+
+/*
+ * The control protocol of a running guest: what 'lkvm list', 'stop',
+ * 'pause', 'resume', 'balloon' and 'stat' say to the lkvm that runs it.
+ *
+ * Transport.  Every guest listens on ~/.lkvm/NAME.sock, a SOCK_SEQPACKET
+ * UNIX socket: one datagram is one request, and every request gets
+ * exactly one reply datagram, in order.  The directory is 0700 and the
+ * socket 0600; lkvm also checks SO_PEERCRED and answers anyone but its
+ * own user and root with -EACCES, then hangs up.  Both ends are on the
+ * same host, so numbers are in the host's byte order.
+ *
+ * Messages.  A request is a struct lkvm_ctl_hdr followed by hdr.len bytes
+ * of payload; a reply is a struct lkvm_ctl_reply (whose hdr echoes the
+ * request's type and seq) followed by its payload.  A message longer than
+ * LKVM_CTL_MAX_MSG is refused with -EMSGSIZE, a malformed one (short,
+ * wrong magic, a len that does not match) with -EPROTO, another protocol
+ * version with -EPROTONOSUPPORT and an unknown type with -EOPNOTSUPP;
+ * after a malformed message lkvm hangs up.  Status is 0 or a negative
+ * errno value.
+ *
+ * Compatibility.  A request or reply may grow at its end in a later
+ * version: readers take what they know and ignore the rest, and fill
+ * what a shorter message lacks with zeroes.  Incompatible changes bump
+ * LKVM_CTL_VERSION.  Types 16-31 are kept for the debug commands (dump,
+ * NMI, SysRq, gdb attach).
+ */
+
+#define LKVM_CTL_MAGIC		0x4c4b564dU	/* "LKVM" */
+#define LKVM_CTL_VERSION	1
+#define LKVM_CTL_MAX_MSG	4096
+
+enum lkvm_ctl_type {
+	LKVM_CTL_INFO		= 1,	/* -> struct lkvm_ctl_info */
+	LKVM_CTL_STOP		= 2,	/* the VM ends, lkvm exits with 0 */
+	LKVM_CTL_PAUSE		= 3,	/* every vCPU stops; guest time stops */
+	LKVM_CTL_RESUME		= 4,
+	LKVM_CTL_BALLOON	= 5,	/* struct lkvm_ctl_balloon -> lkvm_ctl_balloon_info */
+	LKVM_CTL_MEMSTAT	= 6,	/* struct lkvm_ctl_memstat_req -> lkvm_ctl_memstat */
+};
+
+struct lkvm_ctl_hdr {
+	u32 magic;		/* LKVM_CTL_MAGIC */
+	u16 version;		/* LKVM_CTL_VERSION */
+	u16 type;		/* enum lkvm_ctl_type */
+	u32 seq;		/* chosen by the client, echoed in the reply */
+	u32 len;		/* bytes of payload after this header */
+};
+
+struct lkvm_ctl_reply {
+	struct lkvm_ctl_hdr hdr;
+	s32 status;		/* 0 or -errno */
+	u32 reserved;
+};
+
+enum lkvm_ctl_state {
+	LKVM_CTL_RUNNING	= 1,
+	LKVM_CTL_PAUSED		= 2,
+};
+
+struct lkvm_ctl_info {
+	s32 pid;
+	u32 state;		/* enum lkvm_ctl_state */
+	u32 nr_cpus;
+	u32 reserved;
+	u64 ram_size;		/* bytes */
+	char name[72];		/* NUL-terminated */
+};
+
+/* Moves the balloon's target by @delta_pages (4 KiB pages) either way. */
+struct lkvm_ctl_balloon {
+	s64 delta_pages;
+};
+
+struct lkvm_ctl_balloon_info {
+	u64 target_pages;	/* what lkvm asks the guest to give back */
+	u64 actual_pages;	/* what the guest says it gave back */
+};
+
+/* LKVM_CTL_MEMSTAT: with refresh, the guest is asked for new figures. */
+struct lkvm_ctl_memstat_req {
+	u32 refresh;
+	u32 reserved;
+};
+
+/*
+ * The guest's memory statistics, as its balloon driver last reported
+ * them (virtio 1.x, 5.5.6.3).  Bit N of @present says that tag N
+ * (VIRTIO_BALLOON_S_*) was reported; @generation grows with every
+ * report, so a client that asked for a refresh asks again until it does.
+ */
+struct lkvm_ctl_memstat {
+	u64 generation;		/* 0: no report yet */
+	u64 present;		/* bitmap of the tags reported */
+	u64 val[16];		/* by tag: bytes, or counts for the events */
+	u64 age_ms;		/* since the report arrived */
+};
+
+#endif /* KVM__CONTROL_PROTO_H */

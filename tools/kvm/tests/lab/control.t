@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The control plane with a real guest: lkvm list, pause, resume and stop
+# against a running lkvm, its control socket against another user and
+# against garbage, name clashes and the stale socket of a killed lkvm.
+# control/controller.sh does it from L1 while the guest runs; the guest
+# ticks on its console, so that the controller can see it move or not.
+
+. "$(dirname "$0")/lib.sh"
+
+tmp=$lab_work/control-t
+mkdir -p "$tmp"
+cc -static -O2 -Wall -D_GNU_SOURCE -I"$LAB_TREE/tools/include" -o "$tmp/ctl-tool" "$LAB_DIR/control/ctl-tool.c" ||
+	lab_die "cannot build control/ctl-tool (static libc?)"
+
+# The guest ticks for about a minute of its own time; lkvm stop ends it.
+lab_case control --guest-sh '
+i=0
+while [ $i -lt 600 ]; do
+	i=$((i + 1))
+	read up _ </proc/uptime
+	echo "tick $i $up"
+	sleep 0.1
+done' --no-end \
+	--file "$tmp/ctl-tool" --file "$LAB_DIR/control/controller.sh" \
+	--pre "export HOME=\$PWD/home; mkdir -p \$HOME; chmod +x ctl-tool
+# A retried case must not meet the controller of its first run.
+[ -f /tmp/control-controller.pid ] && kill \$(cat /tmp/control-controller.pid)
+(TAP_PREFIX='@T '; . $lab_l1root/tap.sh; . ./controller.sh) >controller.tap 2>controller.err &
+echo \$! >/tmp/control-controller.pid" \
+	--post '
+wait
+cat controller.tap
+[ ! -e "$HOME/.lkvm/ctl1.sock" ] && [ ! -e "$HOME/.lkvm/.ctl1.lock" ]
+ok $? "its socket and lock are gone"' \
+	--opts "-m 256 --name ctl1" --timeout 240
+
+lab_run
