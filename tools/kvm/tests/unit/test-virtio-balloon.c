@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-balloon end to end, without KVM: a driver written here programs
+ * the device through virtio-mmio registers and its three queues in the
+ * fake guest RAM, and the control plane's API is called as lkvm's main
+ * thread would.  Inflated pages must read back as zero and be gone from
+ * the host mapping (mincore), and PFNs outside RAM must be counted and
+ * leave every other memory alone.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <linux/virtio_balloon.h>
+#include <linux/virtio_mmio.h>
+
+#include <linux/kernel.h>
+
+#include "kvm/bus.h"
+#include "kvm/kvm.h"
+#include "kvm/kvm-cpu.h"
+#include "kvm/virtio.h"
+#include "kvm/virtio-balloon.h"
+#include "kvm/virtio-mmio.h"
+#include "kvm/log.h"
+#include "tap.h"
+#include "fake-kvm.h"
+
+#define PAGE		4096ULL
+#define NR_PAGES	(RAM_SIZE / PAGE)
+#define FIRST_PFN	(RAM_BASE / PAGE)
+/* Queue q's rings: descriptors, then the avail and used rings. */
+#define QDESC(q)	(RAM_BASE + (q) * 0x3000)
+#define QAVAIL(q)	(QDESC(q) + 0x1000)
+#define QUSED(q)	(QDESC(q) + 0x2000)
+#define INFLATEQ	0
+#define DEFLATEQ	1
+/* Guest pages the tests balloon: the second half of RAM. */
+#define PFN(i)		(FIRST_PFN + NR_PAGES / 2 + (i))
+/* Memory of other kinds, next to nothing: hands off. */
+#define DEVICE_GPA	0x400000ULL
+#define RESERVED_GPA	0x500000ULL
+
+#define F_OOM		(1ULL << VIRTIO_BALLOON_F_DEFLATE_ON_OOM)
+#define F_TELL		(1ULL << VIRTIO_BALLOON_F_MUST_TELL_HOST)
+#define F_V1		(1ULL << VIRTIO_F_VERSION_1)
+
+static struct kvm *kvm;
+static struct kvm_cpu vcpu;
+static const u64 base = KVM_VIRTIO_MMIO_START;
+static u16 avail_idx[2];
+static u8 *device_mem, *reserved_mem;
+
+static u32 rd(u32 off)
+{
+	u32 v = 0;
+
+	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, false);
+	return v;
+}
+
+static void wr(u32 off, u32 v)
+{
+	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, true);
+}
+
+static u32 cfg_rd(u32 off)
+{
+	return rd(VIRTIO_MMIO_CONFIG + off);
+}
+
+static void cfg_wr8(u32 off, u8 v)
+{
+	bus_dispatch(&vcpu, BUS_MMIO, base + VIRTIO_MMIO_CONFIG + off, &v, 1, true);
+}
+
+static void sleep_ms(int ms)
+{
+	nanosleep(&(struct timespec){ .tv_nsec = ms * 1000000L }, NULL);
+}
+
+static struct vring_used *used(int q)
+{
+	return gpa(QUSED(q));
+}
+
+static u16 used_idx(int q)
+{
+	return __atomic_load_n(&used(q)->idx, __ATOMIC_ACQUIRE);
+}
+
+static bool wait_used(int q, u16 idx)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (used_idx(q) == idx)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+static bool wait_isr(u32 bit)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (rd(VIRTIO_MMIO_INTERRUPT_STATUS) & bit)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+static struct virtio_balloon_info info(void)
+{
+	struct virtio_balloon_info i;
+
+	virtio_balloon__get(kvm, &i);
+	return i;
+}
+
+/* Resets the device and brings it up with @features; true if accepted. */
+static bool driver_setup(u64 features)
+{
+	int q;
+
+	wr(VIRTIO_MMIO_STATUS, 0);
+	memset(ram, 0, 0x10000);
+	memset(avail_idx, 0, sizeof(avail_idx));
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
+		return false;
+	for (q = 0; q < 2; q++) {
+		wr(VIRTIO_MMIO_QUEUE_SEL, q);
+		wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, QDESC(q));
+		wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+		wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, QAVAIL(q));
+		wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
+		wr(VIRTIO_MMIO_QUEUE_USED_LOW, QUSED(q));
+		wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
+		wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	}
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
+	   VIRTIO_CONFIG_S_DRIVER_OK);
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	return true;
+}
+
+/*
+ * Makes [addr, addr + len) available on queue @q as descriptor @head,
+ * split in two readable descriptors after @split bytes (0: one).
+ */
+static void submit(int q, u16 head, u64 addr, u32 len, u32 split)
+{
+	struct vring_desc *d = gpa(QDESC(q));
+	struct vring_avail *a = gpa(QAVAIL(q));
+
+	if (split) {
+		d[head] = (struct vring_desc){ addr, split, VRING_DESC_F_NEXT,
+					       head + 1 };
+		d[head + 1] = (struct vring_desc){ addr + split, len - split, 0, 0 };
+	} else {
+		d[head] = (struct vring_desc){ addr, len, 0, 0 };
+	}
+	a->ring[avail_idx[q] % QSIZE] = head;
+	__atomic_store_n(&a->idx, ++avail_idx[q], __ATOMIC_RELEASE);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, q);
+}
+
+/* Puts @n PFNs at DATA and submits them on queue @q. */
+static void submit_pfns(int q, const u32 *pfns, int n, u32 split)
+{
+	u32 *buf = gpa(DATA);
+	int i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = htole32(pfns[i]);
+	submit(q, 0, DATA, n * 4, split);
+}
+
+static u8 *page(u64 pfn)
+{
+	return gpa(pfn * PAGE);
+}
+
+static bool resident(void *p)
+{
+	unsigned char v = 0;
+
+	if (mincore(p, PAGE, &v))
+		return true;
+	return v & 1;
+}
+
+static bool filled(const u8 *p, size_t len, u8 c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != c)
+			return false;
+	return true;
+}
+
+static void test_not_there(void)
+{
+	struct virtio_balloon_info i;
+
+	ok(virtio_balloon__set_target(kvm, 1) == -ENODEV &&
+	   virtio_balloon__get(kvm, &i) == -ENODEV,
+	   "without --balloon every call says -ENODEV");
+	virtio_balloon__set_enabled(false);
+	is_int(virtio_balloon__init(kvm), 0, "init without --balloon adds nothing");
+	is_int(virtio_balloon__get(kvm, &i), -ENODEV, "... and there is no balloon");
+}
+
+static void test_probe(void)
+{
+	u32 lo, hi;
+
+	is_int(rd(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976, "virtio-mmio magic");
+	is_int(rd(VIRTIO_MMIO_DEVICE_ID), 5, "device id 5: balloon");
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	lo = rd(VIRTIO_MMIO_DEVICE_FEATURES);
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	hi = rd(VIRTIO_MMIO_DEVICE_FEATURES);
+	ok(lo & F_OOM, "DEFLATE_ON_OOM offered");
+	ok(!(lo & F_TELL), "MUST_TELL_HOST is not offered");
+	ok(hi & (F_V1 >> 32), "VERSION_1 offered");
+	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+	ok(rd(VIRTIO_MMIO_QUEUE_NUM_MAX) >= QSIZE, "two queues");
+	wr(VIRTIO_MMIO_QUEUE_SEL, 2);
+	is_int(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0, "and no third");
+	ok(cfg_rd(0) == 0 && cfg_rd(4) == 0, "num_pages and actual start at 0");
+	is_int(cfg_rd(8), 0, "config space ends after actual");
+}
+
+static void test_features(void)
+{
+	struct virtio_balloon_info i;
+
+	ok(!driver_setup(F_V1 | F_TELL), "a driver that wants MUST_TELL_HOST is refused");
+	ok(driver_setup(F_V1 | F_OOM), "DEFLATE_ON_OOM accepted");
+	i = info();
+	ok(i.driver_ok, "get: driver up");
+	is_int(i.ram_pages, NR_PAGES, "get: guest RAM in pages");
+}
+
+static void test_inflate(void)
+{
+	static const u32 pfns_rel[] = { 0, 1, 2, 3, 4, 5, 6, 7, 10, 9, 15 };
+	u32 pfns[ARRAY_SIZE(pfns_rel)];
+	bool gone = true, zero = true, kept;
+	struct virtio_balloon_info i;
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(pfns); k++)
+		pfns[k] = PFN(pfns_rel[k]);
+	memset(page(PFN(-1)), 0x5a, PAGE);
+	memset(page(PFN(0)), 0xa5, 16 * PAGE);
+	memset(page(PFN(16)), 0x5a, PAGE);
+	ok(resident(page(PFN(0))) && resident(page(PFN(15))),
+	   "the pages are resident before");
+
+	/* A PFN split across the two descriptors. */
+	submit_pfns(INFLATEQ, pfns, ARRAY_SIZE(pfns), 4 * 5 + 2);
+	ok(wait_used(INFLATEQ, 1), "inflate request acked");
+	is_int(used(INFLATEQ)->ring[0].len, 0, "nothing written for it");
+	ok(wait_isr(VIRTIO_MMIO_INT_VRING), "with a vring interrupt");
+
+	for (k = 0; k < ARRAY_SIZE(pfns); k++)
+		gone &= !resident(page(pfns[k]));
+	ok(gone, "inflated pages are gone from the host mapping (mincore)");
+	kept = resident(page(PFN(8))) && filled(page(PFN(8)), PAGE, 0xa5) &&
+	       filled(page(PFN(11)), 4 * PAGE, 0xa5);
+	ok(kept, "the pages between them keep their contents");
+	ok(filled(page(PFN(-1)), PAGE, 0x5a) && filled(page(PFN(16)), PAGE, 0x5a),
+	   "and so do their neighbours");
+	for (k = 0; k < ARRAY_SIZE(pfns); k++)
+		zero &= filled(page(pfns[k]), PAGE, 0);
+	ok(zero, "inflated pages read back as zero");
+
+	i = info();
+	ok(i.inflated_pages == ARRAY_SIZE(pfns) && i.bad_pfns == 0 &&
+	   i.deflated_pages == 0, "get: 11 pages inflated, no bad PFN");
+}
+
+static void test_bad_pfns(void)
+{
+	const u32 bad[] = {
+		0, FIRST_PFN - 1, FIRST_PFN + NR_PAGES, DEVICE_GPA / PAGE,
+		RESERVED_GPA / PAGE, 0x80000000, 0xffffffff, PFN(20),
+	};
+	struct virtio_balloon_info before = info(), i;
+	u32 *buf = gpa(DATA);
+
+	memset(page(PFN(20)), 0xa5, 2 * PAGE);
+	submit_pfns(INFLATEQ, bad, ARRAY_SIZE(bad), 0);
+	ok(wait_used(INFLATEQ, 2), "a request with bad PFNs is acked");
+	i = info();
+	is_int(i.bad_pfns - before.bad_pfns, ARRAY_SIZE(bad) - 1,
+	       "PFNs outside RAM, in device memory or reserved are counted");
+	is_int(i.inflated_pages - before.inflated_pages, 1,
+	       "the good one among them is inflated");
+	ok(filled(device_mem, PAGE, 0x77) && resident(device_mem) &&
+	   filled(reserved_mem, PAGE, 0x77) && resident(reserved_mem),
+	   "device and reserved memory are left alone");
+	ok(!resident(page(PFN(20))) && filled(page(PFN(21)), PAGE, 0xa5),
+	   "the good PFN's page went, its neighbour stayed");
+
+	/* One PFN and three stray bytes. */
+	memset(page(PFN(21)), 0xa5, PAGE);
+	buf[0] = htole32(PFN(21));
+	buf[1] = htole32(PFN(22));
+	submit(INFLATEQ, 0, DATA, 7, 0);
+	ok(wait_used(INFLATEQ, 3), "a request of 7 bytes is acked");
+	ok(info().inflated_pages - before.inflated_pages == 2 &&
+	   !resident(page(PFN(21))), "its one whole PFN is inflated");
+
+	submit(INFLATEQ, 0, DATA, 0, 0);
+	ok(wait_used(INFLATEQ, 4) && info().inflated_pages -
+	   before.inflated_pages == 2, "an empty request is acked, nothing done");
+}
+
+static void test_deflate(void)
+{
+	const u32 pfns[] = { PFN(0), PFN(1), PFN(2), PFN(3), FIRST_PFN + NR_PAGES };
+	struct virtio_balloon_info before = info(), i;
+
+	submit_pfns(DEFLATEQ, pfns, ARRAY_SIZE(pfns), 0);
+	ok(wait_used(DEFLATEQ, 1), "deflate request acked");
+	i = info();
+	ok(i.deflated_pages == 4 && i.bad_pfns - before.bad_pfns == 1 &&
+	   i.inflated_pages == before.inflated_pages,
+	   "get: 4 pages deflated, the bad PFN counted");
+	memset(page(PFN(0)), 0x11, 4 * PAGE);
+	ok(filled(page(PFN(0)), 4 * PAGE, 0x11) && resident(page(PFN(0))),
+	   "deflated pages fault back in on use");
+}
+
+static void test_config(void)
+{
+	struct virtio_balloon_info i;
+	u32 gen;
+
+	wr(VIRTIO_MMIO_CONFIG + 4, 11);
+	is_int(info().actual_pages, 11, "the driver writes actual; get reports it");
+	wr(VIRTIO_MMIO_CONFIG, 99);
+	ok(cfg_rd(0) == 0 && info().target_pages == 0,
+	   "a driver write to num_pages is ignored");
+	cfg_wr8(4, 0x34);
+	cfg_wr8(5, 0x12);
+	cfg_wr8(6, 0);
+	is_int(info().actual_pages, 11, "actual written bytewise: not yet...");
+	cfg_wr8(7, 0);
+	is_int(info().actual_pages, 0x1234, "... until its last byte");
+
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	is_int(virtio_balloon__set_target(kvm, NR_PAGES + 1), -ERANGE,
+	       "a target over guest RAM is refused");
+	is_int(virtio_balloon__set_target(kvm, 1ULL << 32), -ERANGE,
+	       "so is one over 32 bits");
+	ok(cfg_rd(0) == 0 && !(rd(VIRTIO_MMIO_INTERRUPT_STATUS) &
+				VIRTIO_MMIO_INT_CONFIG),
+	   "changing nothing, and without an interrupt");
+
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	gen = rd(VIRTIO_MMIO_CONFIG_GENERATION);
+	is_int(virtio_balloon__set_target(kvm, 64), 0, "set_target 64");
+	is_int(cfg_rd(0), 64, "num_pages reads 64");
+	ok(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG,
+	   "a config change interrupt");
+	ok(rd(VIRTIO_MMIO_CONFIG_GENERATION) != gen, "the config generation moved");
+	i = info();
+	ok(i.target_pages == 64 && i.actual_pages == 0x1234, "get: target and actual");
+	is_int(virtio_balloon__set_target(kvm, NR_PAGES), 0,
+	       "a target of all of guest RAM is the guest's to refuse");
+	virtio_balloon__set_target(kvm, 64);
+}
+
+static void test_reset(void)
+{
+	struct virtio_balloon_info i;
+	const u32 pfn = PFN(30);
+
+	ok(info().inflated_pages > 0 && info().actual_pages > 0,
+	   "before the reset: counters and actual");
+	wr(VIRTIO_MMIO_STATUS, 0);
+	i = info();
+	ok(!i.driver_ok && i.inflated_pages == 0 && i.deflated_pages == 0 &&
+	   i.bad_pfns == 0 && i.actual_pages == 0, "a reset zeroes counters and actual");
+	is_int(i.target_pages, 64, "the target stays");
+
+	ok(driver_setup(F_V1), "the driver comes back");
+	memset(page(pfn), 0xa5, PAGE);
+	submit_pfns(INFLATEQ, &pfn, 1, 0);
+	ok(wait_used(INFLATEQ, 1) && filled(page(pfn), PAGE, 0) &&
+	   info().inflated_pages == 1, "inflating works after the reset");
+}
+
+int main(void)
+{
+	if (sysconf(_SC_PAGESIZE) != PAGE)
+		skip_all("host pages are not 4 KiB");
+	plan(55);
+	loglevel = -1;
+
+	kvm = fake_kvm_new();
+	kvm->ram_size = RAM_SIZE;
+	vcpu.kvm = kvm;
+	device_mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reserved_mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (device_mem == MAP_FAILED || reserved_mem == MAP_FAILED ||
+	    kvm__register_mem(kvm, DEVICE_GPA, PAGE, device_mem,
+			      KVM_MEM_TYPE_DEVICE) ||
+	    kvm__register_mem(kvm, RESERVED_GPA, PAGE, reserved_mem,
+			      KVM_MEM_TYPE_RESERVED))
+		skip_all("cannot set up guest memory");
+	memset(device_mem, 0x77, PAGE);
+	memset(reserved_mem, 0x77, PAGE);
+
+	test_not_there();
+	virtio__set_transport("mmio");
+	virtio_balloon__set_enabled(true);
+	if (!ok(!virtio_balloon__init(kvm) && virtio_mmio__nr_devices() == 1,
+		"--balloon: one virtio-mmio device"))
+		return exit_status();
+
+	test_probe();
+	test_features();
+	test_inflate();
+	test_bad_pfns();
+	test_deflate();
+	test_config();
+	test_reset();
+	return exit_status();
+}

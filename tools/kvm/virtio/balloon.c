@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-balloon (--balloon): the host sets a target (num_pages), the
+ * guest driver gives that many 4 KiB pages back on the inflate queue and
+ * takes them again on the deflate queue.  The control plane's side is in
+ * include/kvm/virtio-balloon.h.
+ *
+ * Inflated pages are dropped from the host before the request is acked:
+ * MADV_DONTNEED on the private anonymous mapping of guest RAM frees them
+ * at once, and the guest reads zeroes when it touches them again, KVM's
+ * MMU notifiers seeing to its page tables.  With --hugetlbfs guest RAM
+ * is a shared file mapping, where MADV_DONTNEED would only unmap the
+ * pages: MADV_REMOVE punches them out of the file instead (hugetlbfs
+ * zeroes the parts of a huge page and frees only whole huge pages).
+ * PFNs that are not inside a guest RAM bank are counted and ignored, so
+ * the guest can never make lkvm touch anything but its own RAM.
+ *
+ * Deflating needs nothing from the host, as a dropped page faults back
+ * in on use, so VIRTIO_BALLOON_F_MUST_TELL_HOST is not offered: it would
+ * make the guest wait for acks that protect nothing here.  The spec lets
+ * a device change ballooned pages only before it acks the inflate
+ * request without that feature, which is when the discard happens.
+ *
+ * The queues have threads of their own: a large inflate request means
+ * many madvise() calls, which should not hold up the other devices'
+ * queues on the shared virtio thread.
+ *
+ * kvmconfig: CONFIG_VIRTIO_BALLOON=y
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <linux/virtio_balloon.h>
+#include <linux/virtio_ids.h>
+
+#include <linux/kernel.h>
+#include <subcmd/parse-options.h>
+
+#include "kvm/init.h"
+#include "kvm/kvm.h"
+#include "kvm/run-options.h"
+#include "kvm/virtio.h"
+#include "kvm/virtio-balloon.h"
+#include "kvm/log.h"
+#include "kvm/util.h"
+
+#define BALLOON_QUEUE_SIZE	128
+#define BALLOON_INFLATE		0
+#define BALLOON_DEFLATE		1
+#define BALLOON_NR_QUEUES	2
+#define BALLOON_PAGE_SIZE	(1UL << VIRTIO_BALLOON_PFN_SHIFT)
+/* PFNs copied out of a request at a time. */
+#define BALLOON_PFN_BATCH	256
+
+struct balloon_dev {
+	struct virtio_device vdev;
+	/* num_pages and actual; under vdev.lock like all config space. */
+	struct virtio_balloon_config config;
+	u32 actual;			/* the last value the driver wrote whole */
+	u64 ram_pages;
+	uintptr_t host_page_size;
+	int discard_advice;		/* MADV_DONTNEED or MADV_REMOVE */
+	bool discard_warned;		/* inflate worker only */
+	struct virtq_elem *elem[2];	/* the inflate and deflate workers' */
+
+	/*
+	 * Held while a worker handles an inflate or deflate request: a
+	 * reset waits for it, so that no page an old driver gave is
+	 * dropped after the driver has reset the device.
+	 */
+	struct mutex req_lock;
+
+	struct mutex lock;		/* everything below */
+	u64 inflated;
+	u64 deflated;
+	u64 bad_pfns;
+};
+
+static bool balloon_enabled;		/* --balloon */
+static struct balloon_dev *balloon;
+
+static const struct option balloon_options[] = {
+	OPT_GROUP("virtio-balloon options:"),
+	OPT_BOOLEAN(0, "balloon", &balloon_enabled,
+		    "a virtio-balloon device (guest memory back to the host)"),
+	OPT_END()
+};
+run_options_register(balloon_options);
+
+void virtio_balloon__set_enabled(bool enabled)
+{
+	balloon_enabled = enabled;
+}
+
+static struct balloon_dev *balloon_of(struct kvm *kvm)
+{
+	if (!balloon || !kvm || balloon->vdev.kvm != kvm)
+		return NULL;
+	return balloon;
+}
+
+/* ------------------------------------------------------------------ */
+/* Inflate and deflate */
+
+/* Gives the host pages inside [start, start + len) back. */
+static void balloon_discard(struct balloon_dev *b, u8 *start, size_t len)
+{
+	uintptr_t mask = b->host_page_size - 1;
+	uintptr_t s = ((uintptr_t)start + mask) & ~mask;
+	uintptr_t e = ((uintptr_t)start + len) & ~mask;
+
+	if (s >= e)
+		return;
+	if (!madvise((void *)s, e - s, b->discard_advice) || b->discard_warned)
+		return;
+	b->discard_warned = true;
+	warning("virtio-balloon: madvise(%s): %s: ballooned memory stays in use",
+		b->discard_advice == MADV_REMOVE ? "MADV_REMOVE" : "MADV_DONTNEED",
+		strerror(errno));
+}
+
+/*
+ * The PFNs of one request, checked one by one; the host pages of
+ * consecutive ones are dropped with one call.
+ */
+struct pfn_walk {
+	struct balloon_dev *b;
+	bool inflate;
+	u8 *run;
+	size_t run_len;
+	u64 good;
+	u64 bad;
+};
+
+static void pfn_walk_flush(struct pfn_walk *w)
+{
+	if (w->inflate && w->run_len)
+		balloon_discard(w->b, w->run, w->run_len);
+	w->run_len = 0;
+}
+
+static void pfn_walk_add(struct pfn_walk *w, u32 pfn)
+{
+	u64 addr = (u64)pfn << VIRTIO_BALLOON_PFN_SHIFT;
+	u8 *host = guest_range_to_host(w->b->vdev.kvm, addr, BALLOON_PAGE_SIZE);
+
+	if (!host) {
+		w->bad++;
+		return;
+	}
+	w->good++;
+	if (w->run_len && host == w->run + w->run_len) {
+		w->run_len += BALLOON_PAGE_SIZE;
+		return;
+	}
+	pfn_walk_flush(w);
+	w->run = host;
+	w->run_len = BALLOON_PAGE_SIZE;
+}
+
+/* An array of le32 PFNs; a partial one at the end is ignored. */
+static void pfn_walk_elem(struct pfn_walk *w, struct virtq_elem *elem)
+{
+	__le32 pfns[BALLOON_PFN_BATCH];
+	struct iov_cursor c;
+	size_t n, i;
+
+	iov_cursor__init(&c, elem->iov, elem->out_num, SIZE_MAX);
+	for (;;) {
+		n = iov_cursor__copy(&c, pfns, sizeof(pfns), false) /
+		    sizeof(pfns[0]);
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			pfn_walk_add(w, le32toh(pfns[i]));
+	}
+	pfn_walk_flush(w);
+}
+
+static void balloon_pfn_notify(struct balloon_dev *b, struct virtq *vq)
+{
+	struct virtq_elem *elem = b->elem[vq->index];
+	struct pfn_walk w;
+
+	for (;;) {
+		mutex_lock(&b->req_lock);
+		if (virtq__pop(vq, elem) <= 0) {
+			mutex_unlock(&b->req_lock);
+			break;
+		}
+		w = (struct pfn_walk) {
+			.b = b,
+			.inflate = vq->index == BALLOON_INFLATE,
+		};
+		pfn_walk_elem(&w, elem);
+
+		mutex_lock(&b->lock);
+		if (w.inflate)
+			b->inflated += w.good;
+		else
+			b->deflated += w.good;
+		b->bad_pfns += w.bad;
+		mutex_unlock(&b->lock);
+
+		virtq__push(vq, elem, 0);
+		mutex_unlock(&b->req_lock);
+	}
+	virtq__signal(vq);
+}
+
+/* ------------------------------------------------------------------ */
+/* The device */
+
+static void balloon_queue_notify(struct virtio_device *vdev, struct virtq *vq)
+{
+	struct balloon_dev *b = vdev->priv;
+
+	balloon_pfn_notify(b, vq);
+}
+
+/*
+ * Only actual is the driver's to write.  A legacy driver writes it a
+ * byte at a time, so it counts once its last byte is written.
+ */
+static void balloon_config_write(struct virtio_device *vdev, u32 offset,
+				 const void *data, u32 len)
+{
+	struct balloon_dev *b = vdev->priv;
+	const u32 start = offsetof(struct virtio_balloon_config, actual);
+	const u32 end = start + sizeof(b->config.actual);
+	const u8 *src = data;
+	u8 *cfg = (u8 *)&b->config;
+	u32 i;
+
+	mutex_lock(&vdev->lock);
+	for (i = 0; i < len; i++) {
+		if (offset + i >= start && offset + i < end)
+			cfg[offset + i] = src[i];
+	}
+	if (offset < end && offset + len >= end)
+		b->actual = le32toh(b->config.actual);
+	mutex_unlock(&vdev->lock);
+}
+
+/* The driver is gone: its pages and its counts with it. */
+static void balloon_reset(struct virtio_device *vdev)
+{
+	struct balloon_dev *b = vdev->priv;
+
+	mutex_lock(&b->req_lock);
+	mutex_lock(&b->lock);
+	b->inflated = 0;
+	b->deflated = 0;
+	b->bad_pfns = 0;
+	mutex_unlock(&b->lock);
+	mutex_unlock(&b->req_lock);
+
+	mutex_lock(&vdev->lock);
+	b->config.actual = 0;
+	b->actual = 0;
+	mutex_unlock(&vdev->lock);
+}
+
+static const struct virtio_device_ops balloon_ops = {
+	.queue_notify = balloon_queue_notify,
+	.config_write = balloon_config_write,
+	.reset = balloon_reset,
+};
+
+int virtio_balloon__init(struct kvm *kvm)
+{
+	struct balloon_dev *b;
+	int ret;
+
+	if (!balloon_enabled)
+		return 0;
+	b = xzalloc(sizeof(*b));
+	mutex_init(&b->req_lock);
+	mutex_init(&b->lock);
+	b->ram_pages = min_t(u64, kvm->ram_size >> VIRTIO_BALLOON_PFN_SHIFT,
+			     UINT32_MAX);
+	b->host_page_size = sysconf(_SC_PAGESIZE);
+	b->discard_advice = kvm->ram_fd >= 0 ? MADV_REMOVE : MADV_DONTNEED;
+	b->elem[BALLOON_INFLATE] = virtq_elem__alloc();
+	b->elem[BALLOON_DEFLATE] = virtq_elem__alloc();
+	b->vdev = (struct virtio_device) {
+		.name = "virtio-balloon",
+		.device_id = VIRTIO_ID_BALLOON,
+		.features = 1ULL << VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
+		.config = &b->config,
+		/* num_pages and actual: no free page hints, no poison. */
+		.config_size = offsetof(struct virtio_balloon_config,
+					free_page_hint_cmd_id),
+		.nr_queues = BALLOON_NR_QUEUES,
+		.queue_size = BALLOON_QUEUE_SIZE,
+		.queue_flags = VIRTIO_QUEUE_DEDICATED,
+		.ops = &balloon_ops,
+		.priv = b,
+	};
+	ret = virtio_device__register(kvm, &b->vdev);
+	if (ret)
+		return ret;
+	balloon = b;
+	if (kvm->ram_fd >= 0)
+		pr_debug("virtio-balloon: guest RAM on hugetlbfs: only whole huge pages go back to the host");
+	return 0;
+}
+virtio_dev_init(virtio_balloon__init);
+
+/* ------------------------------------------------------------------ */
+/* The control plane's API */
+
+int virtio_balloon__set_target(struct kvm *kvm, u64 pages)
+{
+	struct balloon_dev *b = balloon_of(kvm);
+
+	if (!b)
+		return -ENODEV;
+	if (pages > b->ram_pages)
+		return -ERANGE;
+	mutex_lock(&b->vdev.lock);
+	b->config.num_pages = htole32((u32)pages);
+	mutex_unlock(&b->vdev.lock);
+	virtio_device__config_changed(&b->vdev);
+	return 0;
+}
+
+int virtio_balloon__get(struct kvm *kvm, struct virtio_balloon_info *info)
+{
+	struct balloon_dev *b = balloon_of(kvm);
+
+	if (!b)
+		return -ENODEV;
+	memset(info, 0, sizeof(*info));
+	info->ram_pages = b->ram_pages;
+
+	mutex_lock(&b->vdev.lock);
+	info->target_pages = le32toh(b->config.num_pages);
+	info->actual_pages = b->actual;
+	info->driver_ok = b->vdev.status & VIRTIO_CONFIG_S_DRIVER_OK;
+	mutex_unlock(&b->vdev.lock);
+
+	mutex_lock(&b->lock);
+	info->inflated_pages = b->inflated;
+	info->deflated_pages = b->deflated;
+	info->bad_pfns = b->bad_pfns;
+	mutex_unlock(&b->lock);
+	return 0;
+}
