@@ -2,7 +2,8 @@
 /*
  * virtio-balloon (--balloon): the host sets a target (num_pages), the
  * guest driver gives that many 4 KiB pages back on the inflate queue and
- * takes them again on the deflate queue.  The control plane's side is in
+ * takes them again on the deflate queue, and reports its memory
+ * statistics on the stats queue.  The control plane's side is in
  * include/kvm/virtio-balloon.h.
  *
  * Inflated pages are dropped from the host before the request is acked:
@@ -32,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <linux/virtio_balloon.h>
@@ -51,10 +53,13 @@
 #define BALLOON_QUEUE_SIZE	128
 #define BALLOON_INFLATE		0
 #define BALLOON_DEFLATE		1
-#define BALLOON_NR_QUEUES	2
+#define BALLOON_STATS		2
+#define BALLOON_NR_QUEUES	3
 #define BALLOON_PAGE_SIZE	(1UL << VIRTIO_BALLOON_PFN_SHIFT)
 /* PFNs copied out of a request at a time. */
 #define BALLOON_PFN_BATCH	256
+/* Stats entries read from one buffer; the rest of a longer one is ignored. */
+#define BALLOON_MAX_STATS	64
 
 struct balloon_dev {
 	struct virtio_device vdev;
@@ -78,6 +83,12 @@ struct balloon_dev {
 	u64 inflated;
 	u64 deflated;
 	u64 bad_pfns;
+	struct virtq_elem *stats_elem;	/* the guest's buffer, when held */
+	struct virtq_elem *stats_next;	/* where the next one is popped */
+	bool stats_held;
+	bool stats_requested;		/* given back, no new one yet */
+	bool stats_first;		/* no buffer since the reset */
+	struct virtio_balloon_memstats stats;
 };
 
 static bool balloon_enabled;		/* --balloon */
@@ -213,13 +224,103 @@ static void balloon_pfn_notify(struct balloon_dev *b, struct virtq *vq)
 }
 
 /* ------------------------------------------------------------------ */
+/* Statistics */
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Takes the statistics out of the buffer in @elem: whole entries of its
+ * readable part, at most BALLOON_MAX_STATS of them, each copied out of
+ * guest memory before it is looked at.  Called with b->lock held.
+ */
+static void balloon_parse_stats(struct balloon_dev *b, struct virtq_elem *elem)
+{
+	struct virtio_balloon_stat raw[BALLOON_MAX_STATS];
+	struct virtio_balloon_memstats *st = &b->stats;
+	size_t n, i;
+	u16 tag;
+
+	n = iov_to_buf(elem->iov, elem->out_num, 0, raw, sizeof(raw)) /
+	    sizeof(raw[0]);
+	memset(st->present, 0, sizeof(st->present));
+	memset(st->val, 0, sizeof(st->val));
+	for (i = 0; i < n; i++) {
+		tag = le16toh(raw[i].tag);
+		if (tag >= VIRTIO_BALLOON_NR_STATS)
+			continue;
+		st->present[tag] = true;
+		st->val[tag] = le64toh(raw[i].val);
+	}
+	st->generation++;
+	st->timestamp_ns = now_ns();
+}
+
+/* Is the driver up (*@driver_ok) and using the stats queue? */
+static bool balloon_stats_on(struct balloon_dev *b, bool *driver_ok)
+{
+	struct virtio_device *vdev = &b->vdev;
+	bool ok, on;
+
+	mutex_lock(&vdev->lock);
+	ok = vdev->status & VIRTIO_CONFIG_S_DRIVER_OK;
+	on = ok && (vdev->guest_features & (1ULL << VIRTIO_BALLOON_F_STATS_VQ));
+	mutex_unlock(&vdev->lock);
+	if (driver_ok)
+		*driver_ok = ok;
+	return on;
+}
+
+/*
+ * The driver keeps one buffer on the queue, which we hold until we want
+ * fresh statistics.  A second one breaks that rule: the older buffer
+ * goes back, so that no descriptor is lost.
+ */
+static void balloon_stats_notify(struct balloon_dev *b, struct virtq *vq)
+{
+	bool legacy = READ_ONCE(b->vdev.legacy);
+	bool give_back = false;
+	struct virtq_elem *tmp;
+
+	if (!balloon_stats_on(b, NULL))
+		return;
+	mutex_lock(&b->lock);
+	while (virtq__pop(vq, b->stats_next) > 0) {
+		if (b->stats_held) {
+			virtq__push(vq, b->stats_elem, 0);
+			give_back = true;
+		}
+		tmp = b->stats_elem;
+		b->stats_elem = b->stats_next;
+		b->stats_next = tmp;
+		b->stats_held = true;
+		b->stats_requested = false;
+		/* Legacy drivers may leave their first buffer uninitialised. */
+		if (!legacy || !b->stats_first)
+			balloon_parse_stats(b, b->stats_elem);
+		b->stats_first = false;
+	}
+	mutex_unlock(&b->lock);
+	if (give_back)
+		virtq__signal(vq);
+}
+
+/* ------------------------------------------------------------------ */
 /* The device */
 
 static void balloon_queue_notify(struct virtio_device *vdev, struct virtq *vq)
 {
 	struct balloon_dev *b = vdev->priv;
 
-	balloon_pfn_notify(b, vq);
+	if (vq->index == BALLOON_STATS)
+		balloon_stats_notify(b, vq);
+	else
+		balloon_pfn_notify(b, vq);
 }
 
 /*
@@ -246,16 +347,23 @@ static void balloon_config_write(struct virtio_device *vdev, u32 offset,
 	mutex_unlock(&vdev->lock);
 }
 
-/* The driver is gone: its pages and its counts with it. */
+/* The driver is gone: its buffer, its pages and its counts with it. */
 static void balloon_reset(struct virtio_device *vdev)
 {
 	struct balloon_dev *b = vdev->priv;
+	struct virtio_balloon_memstats *st = &b->stats;
 
 	mutex_lock(&b->req_lock);
 	mutex_lock(&b->lock);
 	b->inflated = 0;
 	b->deflated = 0;
 	b->bad_pfns = 0;
+	b->stats_held = false;
+	b->stats_requested = false;
+	b->stats_first = true;
+	memset(st->present, 0, sizeof(st->present));
+	memset(st->val, 0, sizeof(st->val));
+	st->timestamp_ns = 0;
 	mutex_unlock(&b->lock);
 	mutex_unlock(&b->req_lock);
 
@@ -287,10 +395,14 @@ int virtio_balloon__init(struct kvm *kvm)
 	b->discard_advice = kvm->ram_fd >= 0 ? MADV_REMOVE : MADV_DONTNEED;
 	b->elem[BALLOON_INFLATE] = virtq_elem__alloc();
 	b->elem[BALLOON_DEFLATE] = virtq_elem__alloc();
+	b->stats_elem = virtq_elem__alloc();
+	b->stats_next = virtq_elem__alloc();
+	b->stats_first = true;
 	b->vdev = (struct virtio_device) {
 		.name = "virtio-balloon",
 		.device_id = VIRTIO_ID_BALLOON,
-		.features = 1ULL << VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
+		.features = (1ULL << VIRTIO_BALLOON_F_STATS_VQ) |
+			    (1ULL << VIRTIO_BALLOON_F_DEFLATE_ON_OOM),
 		.config = &b->config,
 		/* num_pages and actual: no free page hints, no poison. */
 		.config_size = offsetof(struct virtio_balloon_config,
@@ -342,12 +454,55 @@ int virtio_balloon__get(struct kvm *kvm, struct virtio_balloon_info *info)
 	info->target_pages = le32toh(b->config.num_pages);
 	info->actual_pages = b->actual;
 	info->driver_ok = b->vdev.status & VIRTIO_CONFIG_S_DRIVER_OK;
+	info->stats_vq = info->driver_ok &&
+			 (b->vdev.guest_features & (1ULL << VIRTIO_BALLOON_F_STATS_VQ));
 	mutex_unlock(&b->vdev.lock);
 
 	mutex_lock(&b->lock);
 	info->inflated_pages = b->inflated;
 	info->deflated_pages = b->deflated;
 	info->bad_pfns = b->bad_pfns;
+	mutex_unlock(&b->lock);
+	return 0;
+}
+
+int virtio_balloon__request_stats(struct kvm *kvm)
+{
+	struct balloon_dev *b = balloon_of(kvm);
+	struct virtq *vq;
+	bool driver_ok, pushed = false;
+	int ret = -EAGAIN;
+
+	if (!b)
+		return -ENODEV;
+	if (!balloon_stats_on(b, &driver_ok))
+		return driver_ok ? -EOPNOTSUPP : -EAGAIN;
+	vq = &b->vdev.vqs[BALLOON_STATS];
+
+	mutex_lock(&b->lock);
+	if (b->stats_held) {
+		virtq__push(vq, b->stats_elem, 0);
+		b->stats_held = false;
+		b->stats_requested = true;
+		pushed = true;
+	}
+	if (b->stats_requested)
+		ret = 0;
+	mutex_unlock(&b->lock);
+	if (pushed)
+		virtq__signal(vq);
+	return ret;
+}
+
+int virtio_balloon__get_stats(struct kvm *kvm,
+			      struct virtio_balloon_memstats *st)
+{
+	struct balloon_dev *b = balloon_of(kvm);
+
+	if (!b)
+		return -ENODEV;
+	mutex_lock(&b->lock);
+	*st = b->stats;
 	mutex_unlock(&b->lock);
 	return 0;
 }

@@ -8,7 +8,8 @@
 struct kvm;
 
 /*
- * virtio-balloon (--balloon): the host asks the guest for memory back.
+ * virtio-balloon (--balloon): the host asks the guest for memory back,
+ * and the guest reports its memory statistics.
  *
  * The control plane (lkvm balloon, lkvm stat) calls these functions from
  * lkvm's main thread while the device's queues are served on their own
@@ -19,6 +20,9 @@ struct kvm;
  */
 
 #define VIRTIO_BALLOON_PAGE_SHIFT	12
+
+/* The statistics kept, by tag (VIRTIO_BALLOON_S_SWAP_IN ... _HTLB_PGFAIL). */
+#define VIRTIO_BALLOON_NR_STATS		10
 
 struct virtio_balloon_info {
 	u64 ram_pages;		/* guest RAM: the largest target */
@@ -32,6 +36,19 @@ struct virtio_balloon_info {
 	u64 deflated_pages;	/* pages the guest took back */
 	u64 bad_pfns;		/* PFNs outside guest RAM, ignored */
 	bool driver_ok;		/* a guest driver runs the device */
+	bool stats_vq;		/* ... and reports statistics */
+};
+
+struct virtio_balloon_memstats {
+	/*
+	 * Bumped each time the guest hands in statistics; never goes back,
+	 * not even at a device reset.  0: none yet.
+	 */
+	u64 generation;
+	u64 timestamp_ns;	/* CLOCK_MONOTONIC when they came; 0: none */
+	/* present[tag]: the guest reported val[tag] in its last buffer. */
+	bool present[VIRTIO_BALLOON_NR_STATS];
+	u64 val[VIRTIO_BALLOON_NR_STATS];	/* as the guest gave them */
 };
 
 /*
@@ -47,6 +64,24 @@ int virtio_balloon__set_target(struct kvm *kvm, u64 pages);
 
 /* Fills @info; 0. */
 int virtio_balloon__get(struct kvm *kvm, struct virtio_balloon_info *info);
+
+/*
+ * Asks the guest for fresh statistics by handing back the buffer it
+ * left on the stats queue; the guest answers with a new one, which
+ * bumps virtio_balloon_memstats.generation.  To wait for them, note the
+ * generation, call this, then poll virtio_balloon__get_stats() until the
+ * generation is higher or the caller's timeout runs out.
+ *
+ * 0 when the request went to the guest, or one is already waiting for
+ * its answer; -EAGAIN when there is nothing to ask yet (no driver, or it
+ * has not put its first buffer there); -EOPNOTSUPP when the driver did
+ * not take the stats queue.
+ */
+int virtio_balloon__request_stats(struct kvm *kvm);
+
+/* The last statistics the guest gave; 0. */
+int virtio_balloon__get_stats(struct kvm *kvm,
+			      struct virtio_balloon_memstats *st);
 
 /*
  * The device's init (INIT_VIRTIO_DEV, with --balloon), and the switch

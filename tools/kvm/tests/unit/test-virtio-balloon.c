@@ -4,11 +4,13 @@
  * the device through virtio-mmio registers and its three queues in the
  * fake guest RAM, and the control plane's API is called as lkvm's main
  * thread would.  Inflated pages must read back as zero and be gone from
- * the host mapping (mincore), and PFNs outside RAM must be counted and
- * leave every other memory alone.
+ * the host mapping (mincore), PFNs outside RAM must be counted and leave
+ * every other memory alone, and stats buffers of any shape must be
+ * parsed without trusting their length.
  */
 #include <endian.h>
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,12 +39,14 @@
 #define QUSED(q)	(QDESC(q) + 0x2000)
 #define INFLATEQ	0
 #define DEFLATEQ	1
+#define STATSQ		2
 /* Guest pages the tests balloon: the second half of RAM. */
 #define PFN(i)		(FIRST_PFN + NR_PAGES / 2 + (i))
 /* Memory of other kinds, next to nothing: hands off. */
 #define DEVICE_GPA	0x400000ULL
 #define RESERVED_GPA	0x500000ULL
 
+#define F_STATS		(1ULL << VIRTIO_BALLOON_F_STATS_VQ)
 #define F_OOM		(1ULL << VIRTIO_BALLOON_F_DEFLATE_ON_OOM)
 #define F_TELL		(1ULL << VIRTIO_BALLOON_F_MUST_TELL_HOST)
 #define F_V1		(1ULL << VIRTIO_F_VERSION_1)
@@ -50,7 +54,7 @@
 static struct kvm *kvm;
 static struct kvm_cpu vcpu;
 static const u64 base = KVM_VIRTIO_MMIO_START;
-static u16 avail_idx[2];
+static u16 avail_idx[3];
 static u8 *device_mem, *reserved_mem;
 
 static u32 rd(u32 off)
@@ -115,6 +119,26 @@ static bool wait_isr(u32 bit)
 	return false;
 }
 
+static u64 generation(void)
+{
+	struct virtio_balloon_memstats st;
+
+	virtio_balloon__get_stats(kvm, &st);
+	return st.generation;
+}
+
+static bool wait_generation(u64 gen)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (generation() >= gen)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
 static struct virtio_balloon_info info(void)
 {
 	struct virtio_balloon_info i;
@@ -140,7 +164,9 @@ static bool driver_setup(u64 features)
 	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
 	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
 		return false;
-	for (q = 0; q < 2; q++) {
+	for (q = 0; q < 3; q++) {
+		if (q == STATSQ && !(features & F_STATS))
+			break;
 		wr(VIRTIO_MMIO_QUEUE_SEL, q);
 		wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
 		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, QDESC(q));
@@ -216,10 +242,13 @@ static bool filled(const u8 *p, size_t len, u8 c)
 
 static void test_not_there(void)
 {
+	struct virtio_balloon_memstats st;
 	struct virtio_balloon_info i;
 
 	ok(virtio_balloon__set_target(kvm, 1) == -ENODEV &&
-	   virtio_balloon__get(kvm, &i) == -ENODEV,
+	   virtio_balloon__get(kvm, &i) == -ENODEV &&
+	   virtio_balloon__request_stats(kvm) == -ENODEV &&
+	   virtio_balloon__get_stats(kvm, &st) == -ENODEV,
 	   "without --balloon every call says -ENODEV");
 	virtio_balloon__set_enabled(false);
 	is_int(virtio_balloon__init(kvm), 0, "init without --balloon adds nothing");
@@ -236,13 +265,13 @@ static void test_probe(void)
 	lo = rd(VIRTIO_MMIO_DEVICE_FEATURES);
 	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
 	hi = rd(VIRTIO_MMIO_DEVICE_FEATURES);
-	ok(lo & F_OOM, "DEFLATE_ON_OOM offered");
+	ok((lo & F_STATS) && (lo & F_OOM), "STATS_VQ and DEFLATE_ON_OOM offered");
 	ok(!(lo & F_TELL), "MUST_TELL_HOST is not offered");
 	ok(hi & (F_V1 >> 32), "VERSION_1 offered");
-	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
-	ok(rd(VIRTIO_MMIO_QUEUE_NUM_MAX) >= QSIZE, "two queues");
 	wr(VIRTIO_MMIO_QUEUE_SEL, 2);
-	is_int(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0, "and no third");
+	ok(rd(VIRTIO_MMIO_QUEUE_NUM_MAX) >= QSIZE, "three queues");
+	wr(VIRTIO_MMIO_QUEUE_SEL, 3);
+	is_int(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0, "and no fourth");
 	ok(cfg_rd(0) == 0 && cfg_rd(4) == 0, "num_pages and actual start at 0");
 	is_int(cfg_rd(8), 0, "config space ends after actual");
 }
@@ -252,9 +281,9 @@ static void test_features(void)
 	struct virtio_balloon_info i;
 
 	ok(!driver_setup(F_V1 | F_TELL), "a driver that wants MUST_TELL_HOST is refused");
-	ok(driver_setup(F_V1 | F_OOM), "DEFLATE_ON_OOM accepted");
+	ok(driver_setup(F_V1 | F_STATS | F_OOM), "STATS_VQ + DEFLATE_ON_OOM accepted");
 	i = info();
-	ok(i.driver_ok, "get: driver up");
+	ok(i.driver_ok && i.stats_vq, "get: driver up, stats queue on");
 	is_int(i.ram_pages, NR_PAGES, "get: guest RAM in pages");
 }
 
@@ -390,20 +419,209 @@ static void test_config(void)
 	virtio_balloon__set_target(kvm, 64);
 }
 
+struct stat_entry {
+	u16 tag;
+	u64 val;
+};
+
+/* Writes @n stats entries at @gpa_addr. */
+static void put_stats(u64 gpa_addr, const struct stat_entry *e, int n)
+{
+	struct virtio_balloon_stat *s = gpa(gpa_addr);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		s[i].tag = htole16(e[i].tag);
+		s[i].val = htole64(e[i].val);
+	}
+}
+
+/* Exactly the tags of @mask are present. */
+static bool present_exactly(const struct virtio_balloon_memstats *st, u32 mask)
+{
+	int t;
+
+	for (t = 0; t < VIRTIO_BALLOON_NR_STATS; t++)
+		if (st->present[t] != !!(mask & (1U << t)))
+			return false;
+	return true;
+}
+
+static void test_stats(void)
+{
+	static const struct stat_entry valid[] = {
+		{ VIRTIO_BALLOON_S_MEMFREE, 1000 }, { VIRTIO_BALLOON_S_MEMTOT, 4096 },
+		{ 10, 5 }, { 0xffff, 6 }, { VIRTIO_BALLOON_S_SWAP_IN, 7 },
+		{ VIRTIO_BALLOON_S_AVAIL, 1ULL << 40 },
+	};
+	static const struct stat_entry trunc[] = {
+		{ VIRTIO_BALLOON_S_MINFLT, 1 }, { VIRTIO_BALLOON_S_MAJFLT, 2 },
+		{ VIRTIO_BALLOON_S_CACHES, 3 },
+	};
+	static struct stat_entry big[100];
+	const u32 sz = sizeof(struct virtio_balloon_stat);
+	struct virtio_balloon_memstats st;
+	u64 gen = generation();
+	int k;
+
+	is_int(sz, 10, "a stats entry is 10 bytes");
+	is_int(virtio_balloon__request_stats(kvm), -EAGAIN,
+	       "request_stats before the guest's first buffer: -EAGAIN");
+
+	put_stats(DATA, valid, ARRAY_SIZE(valid));
+	submit(STATSQ, 0, DATA, ARRAY_SIZE(valid) * sz, 0);
+	ok(wait_generation(gen + 1), "the first buffer is taken in");
+	virtio_balloon__get_stats(kvm, &st);
+	ok(present_exactly(&st, 1U << VIRTIO_BALLOON_S_MEMFREE |
+			   1U << VIRTIO_BALLOON_S_MEMTOT |
+			   1U << VIRTIO_BALLOON_S_SWAP_IN |
+			   1U << VIRTIO_BALLOON_S_AVAIL),
+	   "known tags present, unknown ones ignored");
+	ok(st.val[VIRTIO_BALLOON_S_MEMFREE] == 1000 &&
+	   st.val[VIRTIO_BALLOON_S_MEMTOT] == 4096 &&
+	   st.val[VIRTIO_BALLOON_S_SWAP_IN] == 7 &&
+	   st.val[VIRTIO_BALLOON_S_AVAIL] == 1ULL << 40, "with their values");
+	ok(st.timestamp_ns > 0, "and a timestamp");
+	is_int(used_idx(STATSQ), 0, "the device holds the buffer");
+
+	is_int(virtio_balloon__request_stats(kvm), 0, "request_stats");
+	ok(wait_used(STATSQ, 1), "gives the buffer back to the guest");
+	is_int(virtio_balloon__request_stats(kvm), 0,
+	       "asked again before the answer: 0...");
+	sleep_ms(20);
+	is_int(used_idx(STATSQ), 1, "... and nothing more is given back");
+
+	/* Two whole entries and half of a third. */
+	put_stats(DATA + 0x400, trunc, ARRAY_SIZE(trunc));
+	submit(STATSQ, 0, DATA + 0x400, 2 * sz + 5, 0);
+	ok(wait_generation(gen + 2), "a truncated buffer is taken in");
+	virtio_balloon__get_stats(kvm, &st);
+	ok(present_exactly(&st, 1U << VIRTIO_BALLOON_S_MINFLT |
+			   1U << VIRTIO_BALLOON_S_MAJFLT) &&
+	   st.val[VIRTIO_BALLOON_S_MINFLT] == 1 &&
+	   st.val[VIRTIO_BALLOON_S_MAJFLT] == 2,
+	   "its whole entries only; the older values are gone");
+
+	/* 100 entries in two pieces: the device reads the first 64. */
+	for (k = 0; k < 100; k++)
+		big[k] = (struct stat_entry){ k < 64 ? 11 : VIRTIO_BALLOON_S_MEMTOT,
+					      k };
+	big[0] = (struct stat_entry){ VIRTIO_BALLOON_S_HTLB_PGALLOC, 3 };
+	big[63] = (struct stat_entry){ VIRTIO_BALLOON_S_HTLB_PGFAIL, 4 };
+	put_stats(DATA + 0x1000, big, ARRAY_SIZE(big));
+	virtio_balloon__request_stats(kvm);
+	ok(wait_used(STATSQ, 2), "request_stats again");
+	submit(STATSQ, 0, DATA + 0x1000, ARRAY_SIZE(big) * sz, 333);
+	ok(wait_generation(gen + 3), "an oversized buffer is taken in");
+	virtio_balloon__get_stats(kvm, &st);
+	ok(present_exactly(&st, 1U << VIRTIO_BALLOON_S_HTLB_PGALLOC |
+			   1U << VIRTIO_BALLOON_S_HTLB_PGFAIL) &&
+	   st.val[VIRTIO_BALLOON_S_HTLB_PGFAIL] == 4,
+	   "its first 64 entries are read, the rest ignored");
+
+	/* Against the rules: a second buffer while the device holds one. */
+	put_stats(DATA + 0x400, valid, 1);
+	submit(STATSQ, 2, DATA + 0x400, sz, 0);
+	ok(wait_generation(gen + 4) && wait_used(STATSQ, 3),
+	   "a second buffer: taken, the first one given back");
+	ok(used(STATSQ)->ring[2].id == 0, "the one given back is the older");
+}
+
+static bool guest_stop;
+static u16 guest_seen;		/* the used index the guest thread starts at */
+
+/*
+ * The guest's side of the statistics as Linux does it, on a thread of
+ * its own: each buffer the device gives back is refilled (MEMFREE counts
+ * them) and made available again.
+ */
+static void *stats_guest(void *arg)
+{
+	struct stat_entry e = { VIRTIO_BALLOON_S_MEMFREE, 0 };
+	u16 last = guest_seen, cur;
+	u16 head;
+
+	while (!__atomic_load_n(&guest_stop, __ATOMIC_ACQUIRE)) {
+		cur = used_idx(STATSQ);
+		if (cur == last) {
+			sleep_ms(1);
+			continue;
+		}
+		head = used(STATSQ)->ring[(cur - 1) % QSIZE].id;
+		e.val++;
+		put_stats(DATA + 0x800 + head * 0x10, &e, 1);
+		submit(STATSQ, head, DATA + 0x800 + head * 0x10,
+		       sizeof(struct virtio_balloon_stat), 0);
+		last = cur;
+	}
+	return NULL;
+}
+
+/* What the control plane does: request, then poll for a newer generation. */
+static void test_stats_polling(void)
+{
+	struct virtio_balloon_memstats st;
+	int i, answered = 0, in_order = 0;
+	u64 gen, memfree = 0;
+	pthread_t t;
+
+	guest_seen = used_idx(STATSQ);
+	if (pthread_create(&t, NULL, stats_guest, NULL)) {
+		skip(2, "no thread for the guest");
+		return;
+	}
+	for (i = 0; i < 100; i++) {
+		gen = generation();
+		if (virtio_balloon__request_stats(kvm) || !wait_generation(gen + 1))
+			continue;
+		answered++;
+		virtio_balloon__get_stats(kvm, &st);
+		if (st.val[VIRTIO_BALLOON_S_MEMFREE] > memfree)
+			in_order++;
+		memfree = st.val[VIRTIO_BALLOON_S_MEMFREE];
+	}
+	__atomic_store_n(&guest_stop, true, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	is_int(answered, 100, "100 requests, each answered by a newer generation");
+	is_int(in_order, 100, "each with fresher statistics");
+}
+
 static void test_reset(void)
 {
+	struct virtio_balloon_memstats st;
 	struct virtio_balloon_info i;
+	u64 gen = generation();
 	const u32 pfn = PFN(30);
+	u16 stats_used;
 
 	ok(info().inflated_pages > 0 && info().actual_pages > 0,
 	   "before the reset: counters and actual");
+	stats_used = used_idx(STATSQ);
 	wr(VIRTIO_MMIO_STATUS, 0);
 	i = info();
 	ok(!i.driver_ok && i.inflated_pages == 0 && i.deflated_pages == 0 &&
 	   i.bad_pfns == 0 && i.actual_pages == 0, "a reset zeroes counters and actual");
 	is_int(i.target_pages, 64, "the target stays");
+	virtio_balloon__get_stats(kvm, &st);
+	ok(present_exactly(&st, 0) && st.timestamp_ns == 0 && st.generation == gen,
+	   "the statistics are dropped, their generation stays");
+	is_int(virtio_balloon__request_stats(kvm), -EAGAIN,
+	       "request_stats after the reset: -EAGAIN at once");
+	is_int(used_idx(STATSQ), stats_used, "the held buffer is not pushed to the old ring");
 
-	ok(driver_setup(F_V1), "the driver comes back");
+	ok(driver_setup(F_V1), "a driver without the stats queue");
+	is_int(virtio_balloon__request_stats(kvm), -EOPNOTSUPP,
+	       "request_stats: -EOPNOTSUPP, at once");
+	ok(!info().stats_vq && info().driver_ok, "get: driver up, no stats queue");
+
+	ok(driver_setup(F_V1 | F_STATS), "a driver with it again");
+	is_int(virtio_balloon__request_stats(kvm), -EAGAIN,
+	       "no buffer yet: -EAGAIN");
+	submit(STATSQ, 0, DATA + 0x400, 10, 0);
+	ok(wait_generation(gen + 1), "its first buffer is taken in");
+	ok(virtio_balloon__request_stats(kvm) == 0 && wait_used(STATSQ, 1),
+	   "and given back on request");
+
 	memset(page(pfn), 0xa5, PAGE);
 	submit_pfns(INFLATEQ, &pfn, 1, 0);
 	ok(wait_used(INFLATEQ, 1) && filled(page(pfn), PAGE, 0) &&
@@ -414,7 +632,7 @@ int main(void)
 {
 	if (sysconf(_SC_PAGESIZE) != PAGE)
 		skip_all("host pages are not 4 KiB");
-	plan(55);
+	plan(84);
 	loglevel = -1;
 
 	kvm = fake_kvm_new();
@@ -446,6 +664,8 @@ int main(void)
 	test_bad_pfns();
 	test_deflate();
 	test_config();
+	test_stats();
+	test_stats_polling();
 	test_reset();
 	return exit_status();
 }
