@@ -47,6 +47,9 @@ ok $? "virtio/rng.c brings its options, all required"
 section tools/kvm/virtio/9p.c "$tmp/x86" |
 	sed -n '/^CONFIG_9P_FS=y$/,/^CONFIG_9P_FS_POSIX_ACL=y$/p' | grep -q '^# \[optional\]$'
 ok $? "virtio/9p.c: its optional options after the marker"
+has tools/kvm/virtio/balloon.c "$tmp/x86" CONFIG_VIRTIO_BALLOON=y &&
+	[ "$(grep -c '^CONFIG_VIRTIO_BALLOON=' "$tmp/x86")" = 1 ]
+ok $? "virtio/balloon.c brings CONFIG_VIRTIO_BALLOON, common.config no longer"
 has tools/kvm/x86/pvh.c "$tmp/x86" CONFIG_PVH=y
 ok $? "x86/pvh.c, in the arch directory, brings CONFIG_PVH"
 ! grep -q '^# from tools/kvm/\(builtin-help\|iovec\)\.c$' "$tmp/x86"

@@ -56,10 +56,11 @@ in_group "Basic options:" "--console <serial|virtio>" \
 in_group "virtio-blk options:" "-d, --disk <image" "--disk under virtio-blk"
 in_group "virtio-9p options:" "--9p <dir,tag" "--9p under virtio-9p"
 in_group "virtio-rng options:" "--rng  " "--rng under virtio-rng"
+in_group "virtio-balloon options:" "--balloon  " "--balloon under virtio-balloon"
 in_group "pvpanic options:" "--pvpanic  " "--pvpanic under pvpanic"
 in_group "virtio options:" "--virtio-transport <pci" \
 	"--virtio-transport under virtio"
-! group "virtio-rng options:" | grep -q -e "--disk\|--9p\|--console"
+! group "virtio-rng options:" | grep -q -e "--disk\|--9p\|--console\|--balloon"
 ok $? "a device's group holds its own options only"
 last=$(grep -E '^[^ ].*:$' "$tmp/help" | tail -n 1)
 is "$last" "Debug options:" "the debug options come last"
@@ -77,6 +78,8 @@ expect 129 "disk.*requires a value" "--rng --disk without its image" \
 	-- run --rng --disk
 expect 1 "neither a bzImage nor an ELF" "--rng --disk x --no-pvpanic are taken" \
 	-- run --rng --disk "$tmp/text" --no-pvpanic --virtio-transport mmio -k "$tmp/text"
+expect 1 "neither a bzImage nor an ELF" "--balloon is taken" \
+	-- run --balloon -k "$tmp/text"
 expect 129 "rgn" "a misspelled device option is unknown" -- run --rgn
 grep -q "^virtio-rng options:" "$tmp/err"
 ok $? "the usage after an error shows the device options"
