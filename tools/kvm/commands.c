@@ -23,6 +23,8 @@ const struct lkvm_command lkvm_commands[] = {
 	{ "stop",	cmd_stop,	"Stop a running guest",			true },
 	{ "pause",	cmd_pause,	"Pause a running guest",		false },
 	{ "resume",	cmd_resume,	"Resume a paused guest",		false },
+	{ "balloon",	cmd_balloon,	"Inflate or deflate a guest's balloon",	false },
+	{ "stat",	cmd_stat,	"Show a guest's memory statistics",	false },
 	{ NULL },
 };
 

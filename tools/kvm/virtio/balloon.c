@@ -42,6 +42,7 @@
 #include <linux/kernel.h>
 #include <subcmd/parse-options.h>
 
+#include "kvm/control.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/run-options.h"
@@ -506,3 +507,89 @@ int virtio_balloon__get_stats(struct kvm *kvm,
 	mutex_unlock(&b->lock);
 	return 0;
 }
+
+/*
+ * The control plane (control-proto.h): lkvm balloon moves the target,
+ * lkvm stat reads the statistics.  The requests come from our own user
+ * (or root), but are still checked like anything from a socket.
+ */
+static int ctl_balloon(struct kvm *kvm, const void *req, u32 req_len,
+		       void *reply, u32 *reply_len)
+{
+	struct lkvm_ctl_balloon_info *out = reply;
+	struct lkvm_ctl_balloon r = { 0 };
+	struct virtio_balloon_info info;
+	s64 target;
+	int ret;
+
+	memcpy(&r, req, min_t(u32, req_len, sizeof(r)));
+	ret = virtio_balloon__get(kvm, &info);
+	if (ret)
+		return ret;
+	if (r.delta_pages > (s64)info.ram_pages ||
+	    r.delta_pages < -(s64)info.ram_pages)
+		return -ERANGE;
+	target = (s64)info.target_pages + r.delta_pages;
+	if (target < 0)
+		target = 0;
+	if (r.delta_pages) {
+		ret = virtio_balloon__set_target(kvm, target);
+		if (ret)
+			return ret;
+		virtio_balloon__get(kvm, &info);
+	}
+	out->target_pages = info.target_pages;
+	out->actual_pages = info.actual_pages;
+	*reply_len = sizeof(*out);
+	return 0;
+}
+
+static int ctl_memstat(struct kvm *kvm, const void *req, u32 req_len,
+		       void *reply, u32 *reply_len)
+{
+	struct lkvm_ctl_memstat_req r = { 0 };
+	struct lkvm_ctl_memstat *out = reply;
+	struct virtio_balloon_memstats st;
+	struct timespec now;
+	unsigned int tag;
+	int ret;
+
+	BUILD_BUG_ON(VIRTIO_BALLOON_NR_STATS > ARRAY_SIZE(out->val));
+	memcpy(&r, req, min_t(u32, req_len, sizeof(r)));
+	if (r.refresh) {
+		ret = virtio_balloon__request_stats(kvm);
+		if (ret)
+			return ret;
+	}
+	ret = virtio_balloon__get_stats(kvm, &st);
+	if (ret)
+		return ret;
+
+	memset(out, 0, sizeof(*out));
+	out->generation = st.generation;
+	for (tag = 0; tag < VIRTIO_BALLOON_NR_STATS; tag++) {
+		if (!st.present[tag])
+			continue;
+		out->present |= 1ULL << tag;
+		out->val[tag] = st.val[tag];
+	}
+	if (st.timestamp_ns) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		out->age_ms = ((u64)now.tv_sec * 1000000000ULL + now.tv_nsec -
+			       st.timestamp_ns) / 1000000;
+	}
+	*reply_len = sizeof(*out);
+	return 0;
+}
+
+static struct control_handler balloon_ctl = {
+	.type = LKVM_CTL_BALLOON,
+	.handle = ctl_balloon,
+};
+control_handler_register(balloon_ctl);
+
+static struct control_handler memstat_ctl = {
+	.type = LKVM_CTL_MEMSTAT,
+	.handle = ctl_memstat,
+};
+control_handler_register(memstat_ctl);

@@ -15,5 +15,7 @@ int cmd_list(int argc, const char **argv);
 int cmd_stop(int argc, const char **argv);
 int cmd_pause(int argc, const char **argv);
 int cmd_resume(int argc, const char **argv);
+int cmd_balloon(int argc, const char **argv);
+int cmd_stat(int argc, const char **argv);
 
 #endif /* KVM__BUILTIN_H */

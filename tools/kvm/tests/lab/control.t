@@ -3,7 +3,8 @@
 #
 # The control plane with a real guest: lkvm list, pause, resume and stop
 # against a running lkvm, its control socket against another user and
-# against garbage, name clashes and the stale socket of a killed lkvm.
+# against garbage, name clashes and the stale socket of a killed lkvm;
+# then lkvm balloon and lkvm stat against Linux's virtio_balloon driver.
 # control/controller.sh does it from L1 while the guest runs; the guest
 # ticks on its console, so that the controller can see it move or not.
 
@@ -35,5 +36,32 @@ cat controller.tap
 [ ! -e "$HOME/.lkvm/ctl1.sock" ] && [ ! -e "$HOME/.lkvm/.ctl1.lock" ]
 ok $? "its socket and lock are gone"' \
 	--opts "-m 256 --name ctl1" --timeout 240
+
+# The guest touches most of its memory once (dd's buffer), so that the
+# pages its balloon driver gives back are resident on the host, then
+# prints MemAvailable twice a second; balloon-controller.sh does the rest.
+lab_case balloon --guest-sh '
+while read k v _; do
+	[ "$k" = MemTotal: ] && echo "meminfo-total $v"
+	[ "$k" = MemFree: ] && fill=$((v / 1024 - 24))
+done </proc/meminfo
+dd if=/dev/zero of=/dev/null bs=${fill}M count=1 2>/dev/null
+i=0
+while [ $i -lt 1200 ]; do
+	i=$((i + 1))
+	while read k v _; do
+		[ "$k" = MemAvailable: ] && echo "avail $v"
+	done </proc/meminfo
+	sleep 0.5
+done' --no-end \
+	--file "$LAB_DIR/control/balloon-controller.sh" \
+	--pre "export HOME=\$PWD/home; mkdir -p \$HOME
+[ -f /tmp/balloon-controller.pid ] && kill \$(cat /tmp/balloon-controller.pid)
+(TAP_PREFIX='@T '; . $lab_l1root/tap.sh; . ./balloon-controller.sh) >controller.tap 2>controller.err &
+echo \$! >/tmp/balloon-controller.pid" \
+	--post '
+wait
+cat controller.tap' \
+	--opts "-m 192 --name bal --balloon" --timeout 300
 
 lab_run

@@ -13,7 +13,7 @@ sock=$HOME/.lkvm/$name.sock
 # The last "tick N UPTIME" line of the console, as "N UPTIME".
 last_tick()
 {
-	grep '^tick ' console | tail -1 | cut -d' ' -f2-3
+	grep '^tick ' console | tail -1 | tr -d '\r' | cut -d' ' -f2-3
 }
 
 tick_no()
@@ -38,7 +38,7 @@ wait_tick()
 # The uptime (in centiseconds) of tick $1.
 tick_cs()
 {
-	grep "^tick $1 " console | head -1 | cut -d' ' -f3 | tr -d .
+	grep "^tick $1 " console | head -1 | cut -d' ' -f3 | tr -d '.\r'
 }
 
 if ! wait_tick 5 120; then
@@ -114,6 +114,13 @@ ok $? "lkvm list skips and removes the stale socket" || sed 's/^/# /' list3.out
 "$lkvm" pause ctl2 >stale.out 2>&1
 [ $? != 0 ] && grep -q "no guest named 'ctl2'" stale.out
 ok $? "a command for the dead guest says it does not run" || sed 's/^/# /' stale.out
+
+"$lkvm" balloon $name --inflate 1 >noballoon.out 2>&1
+[ $? != 0 ] && grep -q "has no balloon" noballoon.out
+ok $? "lkvm balloon of a guest without --balloon says so" || sed 's/^/# /' noballoon.out
+"$lkvm" stat $name --memory >nostat.out 2>&1
+[ $? != 0 ] && grep -q "no balloon" nostat.out
+ok $? "and so does lkvm stat" || sed 's/^/# /' nostat.out
 
 "$lkvm" stop $name >stop.out 2>&1
 ok $? "lkvm stop $name" || sed 's/^/# /' stop.out
