@@ -75,33 +75,7 @@ static bool takes_no_value(const struct option *opt)
 	}
 }
 
-static int get_number(struct parse_ctx *p, const struct option *opt, int flags)
-{
-	const char *arg = NULL;
-	char *end;
-
-	if (get_arg(p, opt, flags, &arg))
-		return -1;
-	if (opt->type != OPTION_INTEGER && arg[0] == '-')
-		return opterror(opt, "expects an unsigned numerical value", flags);
-
-	switch (opt->type) {
-	case OPTION_INTEGER:
-		*(int *)opt->value = strtol(arg, &end, 10);
-		break;
-	case OPTION_UINTEGER:
-		*(unsigned int *)opt->value = strtol(arg, &end, 10);
-		break;
-	default:
-		*(u64 *)opt->value = strtoull(arg, &end, 10);
-		break;
-	}
-	if (*end)
-		return opterror(opt, "expects a numerical value", flags);
-	return 0;
-}
-
-static int set_number(const struct option *opt, intptr_t val)
+static int set_number(const struct option *opt, u64 val)
 {
 	switch (opt->type) {
 	case OPTION_INTEGER:
@@ -115,6 +89,26 @@ static int set_number(const struct option *opt, intptr_t val)
 		break;
 	}
 	return 0;
+}
+
+/* Decimal, as the kernel's: strtol for int and unsigned int, else strtoull. */
+static int get_number(struct parse_ctx *p, const struct option *opt, int flags)
+{
+	const char *arg = NULL;
+	char *end;
+	u64 val;
+
+	if (get_arg(p, opt, flags, &arg))
+		return -1;
+	if (opt->type != OPTION_INTEGER && arg[0] == '-')
+		return opterror(opt, "expects an unsigned numerical value", flags);
+	if (opt->type == OPTION_U64)
+		val = strtoull(arg, &end, 10);
+	else
+		val = strtol(arg, &end, 10);
+	if (*end)
+		return opterror(opt, "expects a numerical value", flags);
+	return set_number(opt, val);
 }
 
 static int get_callback(struct parse_ctx *p, const struct option *opt,
@@ -176,7 +170,7 @@ static int get_value(struct parse_ctx *p, const struct option *opt, int flags)
 		if (unset)
 			return set_number(opt, 0);
 		if ((opt->flags & PARSE_OPT_OPTARG) && !p->opt)
-			return set_number(opt, opt->defval);
+			return set_number(opt, (u64)opt->defval);
 		return get_number(p, opt, flags);
 	default:
 		fprintf(stderr, " Error: option table entry of unknown type %d\n",
