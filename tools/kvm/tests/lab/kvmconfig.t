@@ -35,8 +35,12 @@ t $? "second run changes nothing"
 # and the sources it builds), whose fragments ask for options no kernel has.
 mkdir -p "$tmp/repo/scripts" "$tmp/repo/tools/kvm"
 cp "$kc" "$tmp/repo/scripts/"
+# (Not with make check's make flags: their "Entering directory" lines
+# would be taken for sources.)
 (cd "$LAB_TREE/tools/kvm" && cp --parents -t "$tmp/repo/tools/kvm" Makefile config/*.config \
-	$(make -s --no-print-directory ARCH=x86 O= kvmconfig-sources))
+	$(MAKEFLAGS= MFLAGS= MAKELEVEL= make -s --no-print-directory ARCH=x86 O= \
+	  kvmconfig-sources)) ||
+	{ echo "Bail out! cannot copy lkvm's sources for the kvmconfig test"; exit 1; }
 sed -i 's/^CONFIG_RTC_CLASS=y/&\nCONFIG_LAB_NO_SUCH_OPTION=y/' "$tmp/repo/tools/kvm/config/common.config"
 echo "CONFIG_LAB_NO_SUCH_OPTIONAL=y" >>"$tmp/repo/tools/kvm/config/x86.config"
 "$tmp/repo/scripts/kvmconfig" -O "$tmp/o" "$src" >"$tmp/log3" 2>&1
