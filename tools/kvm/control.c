@@ -141,14 +141,13 @@ static void drop_client(struct kvm *kvm, struct control_client *c)
 	free(c);
 }
 
-/* false: the client does not take its replies; drop it. */
-static bool send_reply(int fd, const struct lkvm_ctl_hdr *req, int status,
-		       const void *payload, u32 len)
+/* Puts a reply in @buf (LKVM_CTL_MAX_MSG bytes); returns its length. */
+static size_t make_reply(void *buf, const struct lkvm_ctl_hdr *req, int status,
+			 const void *payload, u32 len)
 {
-	char buf[LKVM_CTL_MAX_MSG];
-	struct lkvm_ctl_reply *r = (struct lkvm_ctl_reply *)buf;
+	struct lkvm_ctl_reply *r = buf;
 
-	if (len > sizeof(buf) - sizeof(*r))
+	if (len > LKVM_CTL_MAX_MSG - sizeof(*r))
 		len = 0;
 	memset(r, 0, sizeof(*r));
 	r->hdr.magic = LKVM_CTL_MAGIC;
@@ -158,9 +157,22 @@ static bool send_reply(int fd, const struct lkvm_ctl_hdr *req, int status,
 	r->hdr.len = len + sizeof(*r) - sizeof(r->hdr);
 	r->status = status;
 	if (len)
-		memcpy(buf + sizeof(*r), payload, len);
-	return send(fd, buf, sizeof(*r) + len, MSG_DONTWAIT | MSG_NOSIGNAL) ==
-	       (ssize_t)(sizeof(*r) + len);
+		memcpy((char *)buf + sizeof(*r), payload, len);
+	return sizeof(*r) + len;
+}
+
+/* false: the client does not take its replies; drop it. */
+static bool send_msg(int fd, const void *buf, size_t len)
+{
+	return send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len;
+}
+
+/* A reply without payload, to a client we are about to hang up on. */
+static void send_status(int fd, int status)
+{
+	char buf[LKVM_CTL_MAX_MSG];
+
+	send_msg(fd, buf, make_reply(buf, NULL, status, NULL, 0));
 }
 
 static int handle_info(struct kvm *kvm, void *reply, u32 *reply_len)
@@ -201,40 +213,45 @@ static int dispatch(struct kvm *kvm, const struct lkvm_ctl_hdr *hdr,
 	return -EOPNOTSUPP;
 }
 
+size_t control__serve(struct kvm *kvm, const void *msg, size_t n, void *reply,
+		      bool *keep)
+{
+	char payload[LKVM_CTL_MAX_MSG - sizeof(struct lkvm_ctl_reply)];
+	struct lkvm_ctl_hdr hdr;
+	u32 len;
+	int status;
+
+	*keep = false;
+	if (n > LKVM_CTL_MAX_MSG)
+		return make_reply(reply, NULL, -EMSGSIZE, NULL, 0);
+	if (n < sizeof(hdr))
+		return make_reply(reply, NULL, -EPROTO, NULL, 0);
+	memcpy(&hdr, msg, sizeof(hdr));
+	if (hdr.magic != LKVM_CTL_MAGIC || hdr.len != n - sizeof(hdr))
+		return make_reply(reply, NULL, -EPROTO, NULL, 0);
+	if (hdr.version != LKVM_CTL_VERSION)
+		return make_reply(reply, &hdr, -EPROTONOSUPPORT, NULL, 0);
+
+	*keep = true;
+	status = dispatch(kvm, &hdr, (const char *)msg + sizeof(hdr), payload,
+			  &len);
+	if (len > sizeof(payload))
+		len = 0;
+	return make_reply(reply, &hdr, status, payload, len);
+}
+
 /*
  * One request.  false: the client is to be dropped (it sent garbage or
  * does not read).
  */
 static bool serve(struct kvm *kvm, int fd, const char *msg, ssize_t n)
 {
-	char reply[LKVM_CTL_MAX_MSG - sizeof(struct lkvm_ctl_reply)];
-	struct lkvm_ctl_hdr hdr;
-	u32 reply_len;
-	int status;
+	char reply[LKVM_CTL_MAX_MSG];
+	size_t len;
+	bool keep;
 
-	if (n > LKVM_CTL_MAX_MSG) {
-		send_reply(fd, NULL, -EMSGSIZE, NULL, 0);
-		return false;
-	}
-	if (n < (ssize_t)sizeof(hdr)) {
-		send_reply(fd, NULL, -EPROTO, NULL, 0);
-		return false;
-	}
-	memcpy(&hdr, msg, sizeof(hdr));
-	if (hdr.magic != LKVM_CTL_MAGIC ||
-	    hdr.len != (u64)n - sizeof(hdr)) {
-		send_reply(fd, NULL, -EPROTO, NULL, 0);
-		return false;
-	}
-	if (hdr.version != LKVM_CTL_VERSION) {
-		send_reply(fd, &hdr, -EPROTONOSUPPORT, NULL, 0);
-		return false;
-	}
-
-	status = dispatch(kvm, &hdr, msg + sizeof(hdr), reply, &reply_len);
-	if (reply_len > sizeof(reply))
-		reply_len = 0;
-	return send_reply(fd, &hdr, status, reply, reply_len);
+	len = control__serve(kvm, msg, n, reply, &keep);
+	return send_msg(fd, reply, len) && keep;
 }
 
 static void client_ready(struct kvm *kvm, struct main_loop_fd *mfd, u32 events)
@@ -274,12 +291,12 @@ static void listen_ready(struct kvm *kvm, struct main_loop_fd *mfd, u32 events)
 	if (fd < 0)
 		return;
 	if (!peer_allowed(fd)) {
-		send_reply(fd, NULL, -EACCES, NULL, 0);
+		send_status(fd, -EACCES);
 		hang_up(fd);
 		return;
 	}
 	if (ctl.nr_clients >= MAX_CLIENTS) {
-		send_reply(fd, NULL, -EBUSY, NULL, 0);
+		send_status(fd, -EBUSY);
 		hang_up(fd);
 		return;
 	}

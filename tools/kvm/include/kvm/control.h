@@ -29,6 +29,16 @@ int control__start(struct kvm *kvm, const char *name);
 void control__stop(struct kvm *kvm);
 
 /*
+ * Serves the request of @n bytes at @msg as if it had come on the
+ * socket, once control__start() has run: puts the reply in @reply
+ * (LKVM_CTL_MAX_MSG bytes) and returns its length.  *@keep is false when
+ * the client is to be hung up on after the reply.  The socket path and
+ * the fuzzer (tests/fuzz/fuzz-control.c) both come through here.
+ */
+size_t control__serve(struct kvm *kvm, const void *msg, size_t n, void *reply,
+		      bool *keep);
+
+/*
  * Handlers of further request types, registered by the devices that
  * serve them (the balloon).  @req holds @req_len bytes (check them);
  * @reply has room for LKVM_CTL_MAX_MSG - sizeof(struct lkvm_ctl_reply)
