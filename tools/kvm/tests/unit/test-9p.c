@@ -564,6 +564,42 @@ static void test_moved_out(void)
 	rmdir(to);
 }
 
+/*
+ * A fid whose file or directory was unlinked names nothing: its /proc
+ * link reads "NAME (deleted)", which must not be taken for a path.
+ */
+static void test_unlinked(void)
+{
+	char path[512];
+	struct reply r;
+	struct msg m;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/gone", root);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/gone (deleted)", root);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	is_int(walk(1, 7, "gone", &r), 0, "walk to a file");
+	is_int(unlinkat_(1, "gone", 0), 0, "unlink it");
+	m_start(&m, P9_TREMOVE);
+	m_u32(&m, 7);
+	send(&m, &r);
+	is_int(r.err, ENOENT, "Tremove of the unlinked file's fid: ENOENT");
+	ok(host_exists("gone (deleted)"),
+	   "and \"gone (deleted)\" is still there");
+
+	snprintf(path, sizeof(path), "%s/dgone", root);
+	mkdir(path, 0755);
+	is_int(walk(1, 8, "dgone", &r), 0, "walk to a directory");
+	rmdir(path);
+	is_int(walk(8, 9, "..", &r), ENOENT,
+	       "no parent for a removed directory");
+	clunk(8);
+	unlinkat_(1, "gone (deleted)", 0);
+}
+
 static void test_xattr_lock_statfs(void)
 {
 	struct reply r;
@@ -742,7 +778,7 @@ int main(void)
 	char secret[512];
 	int fd;
 
-	plan(108);
+	plan(114);
 	snprintf(root, sizeof(root), "/tmp/lkvm-9p-test.XXXXXX");
 	snprintf(outside, sizeof(outside), "/tmp/lkvm-9p-out.XXXXXX");
 	if (!mkdtemp(root) || !mkdtemp(outside))
@@ -760,6 +796,7 @@ int main(void)
 	test_dirs();
 	test_links();
 	test_moved_out();
+	test_unlinked();
 	test_xattr_lock_statfs();
 	test_malformed();
 	test_readonly();

@@ -97,9 +97,29 @@ int p9_fd_qid(struct p9_server *srv, int fd, struct p9_qid *qid)
 }
 
 /*
+ * Does @rel, beneath the root, still name the object @fd refers to?  The
+ * /proc link of an unlinked object reads "PATH (deleted)", which may be
+ * another file's name, or none.
+ */
+static int p9_relpath_check(struct p9_server *srv, int fd, const char *rel)
+{
+	struct stat st, rst;
+	int rfd, ret;
+
+	rfd = p9_openat2(srv->root_fd, rel, O_PATH | O_NOFOLLOW);
+	if (rfd < 0)
+		return rfd == -ENOENT || rfd == -ENOTDIR ? -ENOENT : rfd;
+	ret = p9_fstat(fd, &st) ?: p9_fstat(rfd, &rst);
+	if (!ret && (st.st_dev != rst.st_dev || st.st_ino != rst.st_ino))
+		ret = -ENOENT;
+	close(rfd);
+	return ret;
+}
+
+/*
  * The path of @fd relative to the root ("" for the root itself), from
  * /proc: it follows renames.  Fails if the object is no longer below the
- * root.
+ * root, or no longer has a name (-ENOENT).
  */
 static int p9_fd_relpath(struct p9_server *srv, int fd, char *buf, size_t size,
 		      const char **rel)
@@ -123,7 +143,7 @@ static int p9_fd_relpath(struct p9_server *srv, int fd, char *buf, size_t size,
 	if (buf[srv->root_len] != '/')
 		return -EXDEV;
 	*rel = buf + srv->root_len + 1;
-	return 0;
+	return p9_relpath_check(srv, fd, *rel);
 }
 
 /*
