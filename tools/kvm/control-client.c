@@ -25,27 +25,30 @@
 /* A reply that takes longer than this means the guest's lkvm is stuck. */
 #define REPLY_TIMEOUT_MS	10000
 
-/* The stale socket of a guest that died: remove it, if it really is one. */
-static void remove_if_stale(const char *name)
+/*
+ * The stale socket of a guest that died: a free lock says its lkvm is
+ * gone.  Removes it and returns true if it really is one.
+ */
+static bool remove_if_stale(const char *name)
 {
 	int lock = control__lock_name(name);
 
-	if (lock >= 0)
-		control__remove_name(name, lock);
+	if (lock < 0)
+		return false;
+	control__remove_name(name, lock);
+	return true;
 }
 
 int control__connect(const char *name)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char *leaf, *path;
+	char *path;
 	int fd, err;
 
 	if (!lkvm_dir__valid_name(name))
 		return error("'%s' is not a guest name (letters, digits, '.', '_', '-')",
 			     name);
-	leaf = xasprintf("%s.sock", name);
-	path = lkvm_dir__path(leaf);
-	free(leaf);
+	path = control__sock_path(name);
 	if (strlen(path) >= sizeof(addr.sun_path)) {
 		error("%s: the path is too long for a UNIX socket", path);
 		free(path);
@@ -217,18 +220,12 @@ int control__for_each_guest(int (*fn)(const char *name, void *data),
 			    void *data)
 {
 	char **names;
-	int i, nr, lock, count = 0, ret = 0;
+	int i, nr, count = 0, ret = 0;
 
 	names = socket_names(&nr);
 	for (i = 0; i < nr; i++) {
-		if (!lkvm_dir__valid_name(names[i]))
+		if (!lkvm_dir__valid_name(names[i]) || remove_if_stale(names[i]))
 			continue;
-		/* A free lock: the lkvm of this socket is gone. */
-		lock = control__lock_name(names[i]);
-		if (lock >= 0) {
-			control__remove_name(names[i], lock);
-			continue;
-		}
 		if (!ret && fn(names[i], data) < 0)
 			ret = -1;
 		count++;

@@ -65,7 +65,7 @@ static char *lock_path(const char *name)
 	return path;
 }
 
-static char *sock_path(const char *name)
+char *control__sock_path(const char *name)
 {
 	char *leaf = xasprintf("%s.sock", name);
 	char *path = lkvm_dir__path(leaf);
@@ -107,7 +107,7 @@ out:
 
 void control__remove_name(const char *name, int lock_fd)
 {
-	char *path = sock_path(name);
+	char *path = control__sock_path(name);
 
 	unlink(path);
 	free(path);
@@ -361,7 +361,7 @@ int control__start(struct kvm *kvm, const char *name)
 	}
 	ctl.lock_fd = ret;
 	ctl.name = xstrdup(name);
-	ctl.sock_path = sock_path(name);
+	ctl.sock_path = control__sock_path(name);
 
 	ctl.listen.fd = open_socket(ctl.sock_path);
 	if (ctl.listen.fd < 0)

@@ -66,6 +66,8 @@ void control__register(struct control_handler *h);
  * from stale sockets.
  */
 int control__lock_name(const char *name);
+/* ~/.lkvm/NAME.sock, malloc'ed. */
+char *control__sock_path(const char *name);
 /* Removes the socket and lock of @name, whose lock @lock_fd holds. */
 void control__remove_name(const char *name, int lock_fd);
 
