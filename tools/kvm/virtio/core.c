@@ -334,26 +334,41 @@ out:
 	return ret;
 }
 
-void virtq__push(struct virtq *vq, struct virtq_elem *elem, u32 len)
+/* Fills used entries for @n elements and publishes them with one index store. */
+void virtq__push_many(struct virtq *vq, struct virtq_elem **elems,
+		      const u32 *lens, unsigned int n)
 {
 	struct vring_used_elem *used;
+	unsigned int i, done = 0;
+	u32 len;
 
 	mutex_lock(&vq->lock);
-	/* Popped before a reset: the ring it came from is gone. */
-	if (!vq->enabled || elem->gen != vq->gen)
+	if (!vq->enabled)
 		goto out;
-	/* Never claim more written bytes than the driver gave us. */
-	if (len > elem->in_len)
-		len = elem->in_len;
-	used = &vq->used->ring[vq->used_idx & (vq->size - 1)];
-	WRITE_ONCE(used->id, elem->head);
-	WRITE_ONCE(used->len, len);
-	vq->used_idx++;
-	/* The entry must be visible before the index that publishes it. */
+	for (i = 0; i < n; i++) {
+		/* Popped before a reset: the ring it came from is gone. */
+		if (elems[i]->gen != vq->gen)
+			continue;
+		/* Never claim more written bytes than the driver gave us. */
+		len = min_t(u32, lens[i], elems[i]->in_len);
+		used = &vq->used->ring[(u16)(vq->used_idx + done) & (vq->size - 1)];
+		WRITE_ONCE(used->id, elems[i]->head);
+		WRITE_ONCE(used->len, len);
+		done++;
+	}
+	if (!done)
+		goto out;
+	vq->used_idx += done;
+	/* The entries must be visible before the index that publishes them. */
 	virtio_wmb();
 	WRITE_ONCE(vq->used->idx, vq->used_idx);
 out:
 	mutex_unlock(&vq->lock);
+}
+
+void virtq__push(struct virtq *vq, struct virtq_elem *elem, u32 len)
+{
+	virtq__push_many(vq, &elem, &len, 1);
 }
 
 /* Does the driver want an interrupt for what we pushed since the last? */
@@ -385,14 +400,18 @@ out:
 	return ret;
 }
 
-void virtq__signal(struct virtq *vq)
+void virtq__interrupt(struct virtq *vq)
 {
 	struct virtio_device *vdev = vq->vdev;
 
-	if (!virtq_need_signal(vq))
-		return;
 	if (vdev->transport_ops && vdev->transport_ops->signal_vq)
 		vdev->transport_ops->signal_vq(vdev, vq);
+}
+
+void virtq__signal(struct virtq *vq)
+{
+	if (virtq_need_signal(vq))
+		virtq__interrupt(vq);
 }
 
 /* ------------------------------------------------------------------ */
@@ -421,6 +440,8 @@ static void virtio_reset(struct virtio_device *vdev)
 {
 	unsigned int i;
 
+	if (vdev->ops->stop)
+		vdev->ops->stop(vdev);
 	for (i = 0; i < vdev->nr_queues; i++)
 		virtq__disable(&vdev->vqs[i]);
 	mutex_lock(&vdev->lock);
@@ -597,6 +618,8 @@ static int virtq_start_worker(struct virtq *vq)
 	char name[32];
 	int ret;
 
+	if (vq->flags & VIRTIO_QUEUE_EXTERNAL)
+		return 0;
 	if (vq->flags & VIRTIO_QUEUE_DEDICATED) {
 		/* A blocking eventfd: the thread sleeps in read(). */
 		ret = -pthread_create(&vq->thread, NULL, virtq_thread, vq);
@@ -728,9 +751,12 @@ int virtio_device__init_queues(struct kvm *kvm, struct virtio_device *vdev)
 		vq->vdev = vdev;
 		vq->index = i;
 		vq->flags = vdev->queue_flags;
+		if (i < 64 && (vdev->external_queues & (1ULL << i)))
+			vq->flags |= VIRTIO_QUEUE_EXTERNAL;
 		vq->max_size = vdev->queue_size;
 		mutex_init(&vq->lock);
-		if (!(vq->flags & VIRTIO_QUEUE_DEDICATED))
+		if (!(vq->flags & VIRTIO_QUEUE_DEDICATED) ||
+		    (vq->flags & VIRTIO_QUEUE_EXTERNAL))
 			fl |= EFD_NONBLOCK;
 		vq->kick_fd = eventfd(0, fl);
 		if (vq->kick_fd < 0)

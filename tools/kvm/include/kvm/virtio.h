@@ -81,6 +81,11 @@ struct virtq_elem {
 
 /* vq->flags, set by the device before registering. */
 #define VIRTIO_QUEUE_DEDICATED		(1U << 0)	/* own worker thread */
+/*
+ * No worker: the device waits on vq->kick_fd (non-blocking) itself, or
+ * hands it to the kernel (vhost).  Set through vdev->external_queues.
+ */
+#define VIRTIO_QUEUE_EXTERNAL		(1U << 1)
 
 struct virtq {
 	struct virtio_device *vdev;
@@ -125,6 +130,12 @@ struct virtio_device_ops {
 	void (*queue_notify)(struct virtio_device *vdev, struct virtq *vq);
 	/* The driver set DRIVER_OK: queues are set up.  Optional. */
 	void (*start)(struct virtio_device *vdev);
+	/*
+	 * Device reset by the driver, before the core takes the queues
+	 * back: stop every use of them that the core does not see (a
+	 * datapath in the kernel, threads on external queues).  Optional.
+	 */
+	void (*stop)(struct virtio_device *vdev);
 	/* Device reset by the driver: forget per-driver state.  Optional. */
 	void (*reset)(struct virtio_device *vdev);
 	/*
@@ -159,6 +170,7 @@ struct virtio_device {
 	u16 nr_queues;
 	u16 queue_size;			/* offered size of every queue */
 	unsigned int queue_flags;	/* VIRTIO_QUEUE_* for every queue */
+	u64 external_queues;		/* bit i: queue i is VIRTIO_QUEUE_EXTERNAL */
 	const struct virtio_device_ops *ops;
 	void *priv;
 
@@ -194,8 +206,17 @@ int virtio__set_transport(const char *name);
 struct virtq_elem *virtq_elem__alloc(void);
 int virtq__pop(struct virtq *vq, struct virtq_elem *elem);
 void virtq__push(struct virtq *vq, struct virtq_elem *elem, u32 len);
+/*
+ * Pushes @n elements (@lens[i] bytes written into each) and makes them
+ * visible to the driver at once: for a packet spread over several
+ * buffers, which the driver must see whole.
+ */
+void virtq__push_many(struct virtq *vq, struct virtq_elem **elems,
+		      const u32 *lens, unsigned int n);
 /* Interrupts the driver if it wants to hear about the used ring now. */
 void virtq__signal(struct virtq *vq);
+/* Interrupts it unconditionally: for a datapath that decided it (vhost). */
+void virtq__interrupt(struct virtq *vq);
 /* Copies between an iovec array and a flat buffer; return bytes copied. */
 
 /* Config space changed (device side): bumps the generation, interrupts. */
