@@ -10,6 +10,8 @@
 
 #include "kvm/virtio.h"
 
+struct kvm;
+
 /*
  * virtio-net: one device per --network, split in two.
  *
@@ -91,8 +93,6 @@ struct net_queue_pair {
 
 	void *backend;		/* the backend's per-pair state */
 };
-
-struct net_dev;
 
 struct net_backend_ops {
 	const char *name;	/* "user", "tap" */
@@ -187,6 +187,13 @@ void net__default_mac(const char *name, unsigned int id, u8 mac[6]);
  * 0, or -1 after an error that names the bad part.
  */
 int net__parse_params(const char *arg, struct net_params *p);
+
+/*
+ * Adds a NIC for @params (what each --network does at start-up; public
+ * for the unit tests).  0, or -1 after an error naming the reason.
+ */
+int virtio_net__add(struct kvm *kvm, const struct net_params *params,
+		    struct net_dev **ndev);
 
 /* Whether the driver negotiated @bit (VIRTIO_NET_F_*, VIRTIO_F_*). */
 static inline bool net__has(struct net_dev *ndev, unsigned int bit)
