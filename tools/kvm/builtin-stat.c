@@ -4,6 +4,9 @@
  * virtio-balloon driver reports them (lkvm run --balloon).  The guest is
  * asked for fresh figures first; if it does not answer in time, the last
  * ones are shown with their age.
+ *
+ * lkvm stat NAME --network: each NIC's backend and packet counters, the
+ * frames lkvm dropped among them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +27,7 @@
 
 static const char * const stat_usage[] = {
 	"lkvm stat NAME --memory",
+	"lkvm stat NAME --network",
 	NULL
 };
 
@@ -111,22 +115,66 @@ static int fetch(const char *name, int fd, struct lkvm_ctl_memstat *st)
 	return 0;
 }
 
+static void print_nic(const struct lkvm_ctl_nic *n)
+{
+	printf("%.16s: %.64s, mac %02x:%02x:%02x:%02x:%02x:%02x\n", n->name,
+	       n->backend, n->mac[0], n->mac[1], n->mac[2], n->mac[3],
+	       n->mac[4], n->mac[5]);
+	printf("  RX %llu packets, %llu bytes, %llu dropped\n",
+	       (unsigned long long)n->rx_packets,
+	       (unsigned long long)n->rx_bytes,
+	       (unsigned long long)n->rx_dropped);
+	printf("  TX %llu packets, %llu bytes, %llu dropped\n",
+	       (unsigned long long)n->tx_packets,
+	       (unsigned long long)n->tx_bytes,
+	       (unsigned long long)n->tx_dropped);
+}
+
+static int netstat(const char *name)
+{
+	struct lkvm_ctl_netstat st;
+	unsigned int i;
+	int fd, ret;
+
+	fd = control__connect(name);
+	if (fd < 0)
+		return 1;
+	ret = control__call(fd, LKVM_CTL_NETSTAT, NULL, 0, &st, sizeof(st));
+	close(fd);
+	if (ret == -ENODEV || ret == -EOPNOTSUPP) {
+		error("%s has no network device", name);
+		return 1;
+	}
+	if (ret) {
+		if (ret != -EIO)
+			error("%s: %s", name, strerror(-ret));
+		return 1;
+	}
+	for (i = 0; i < st.nr && i < LKVM_CTL_MAX_NICS; i++)
+		print_nic(&st.nic[i]);
+	return 0;
+}
+
 int cmd_stat(int argc, const char **argv)
 {
 	struct lkvm_ctl_memstat st;
-	bool memory = false;
+	bool memory = false, network = false;
 	int fd, ret;
 	const struct option options[] = {
 		OPT_BOOLEAN('m', "memory", &memory,
 			    "the guest's memory statistics (needs --balloon)"),
+		OPT_BOOLEAN('n', "network", &network,
+			    "each NIC's backend and packet counters"),
 		OPT_END()
 	};
 
 	argc = parse_options(argc, argv, options, stat_usage, 0);
-	if (argc != 1 || !memory) {
-		error("name one guest, and what to show (--memory)");
+	if (argc != 1 || memory == network) {
+		error("name one guest, and what to show (--memory or --network)");
 		usage_with_options(stat_usage, options);
 	}
+	if (network)
+		return netstat(argv[0]);
 
 	fd = control__connect(argv[0]);
 	if (fd < 0)

@@ -26,6 +26,8 @@
 #include <linux/kernel.h>
 #include <subcmd/parse-options.h>
 
+#include "kvm/control.h"
+#include "kvm/control-proto.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/run-options.h"
@@ -798,6 +800,49 @@ static int virtio_net__init(struct kvm *kvm)
 	return 0;
 }
 virtio_dev_init(virtio_net__init);
+
+static void net_fill_nic(struct net_dev *ndev, struct lkvm_ctl_nic *nic)
+{
+	const struct net_stats *st = &ndev->stats;
+
+	snprintf(nic->name, sizeof(nic->name), "%s", ndev->name);
+	snprintf(nic->backend, sizeof(nic->backend), "%s",
+		 ndev->ops->describe ? ndev->ops->describe(ndev) : ndev->ops->name);
+	mutex_lock(&ndev->vdev.lock);
+	memcpy(nic->mac, ndev->config.mac, ETH_ALEN);
+	mutex_unlock(&ndev->vdev.lock);
+	nic->rx_packets = __atomic_load_n(&st->rx_packets, __ATOMIC_RELAXED);
+	nic->rx_bytes = __atomic_load_n(&st->rx_bytes, __ATOMIC_RELAXED);
+	nic->rx_dropped = __atomic_load_n(&st->rx_dropped, __ATOMIC_RELAXED);
+	nic->tx_packets = __atomic_load_n(&st->tx_packets, __ATOMIC_RELAXED);
+	nic->tx_bytes = __atomic_load_n(&st->tx_bytes, __ATOMIC_RELAXED);
+	nic->tx_dropped = __atomic_load_n(&st->tx_dropped, __ATOMIC_RELAXED);
+}
+
+/* lkvm stat NAME --network */
+static int ctl_netstat(struct kvm *kvm, const void *req, u32 req_len,
+		       void *reply, u32 *reply_len)
+{
+	struct lkvm_ctl_netstat *out = reply;
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(*out) > LKVM_CTL_MAX_MSG - sizeof(struct lkvm_ctl_reply));
+	BUILD_BUG_ON(LKVM_CTL_MAX_NICS < NET_MAX_NICS);
+	if (!net_nr_devs)
+		return -ENODEV;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < net_nr_devs; i++)
+		net_fill_nic(net_devs[i], &out->nic[i]);
+	out->nr = net_nr_devs;
+	*reply_len = sizeof(*out);
+	return 0;
+}
+
+static struct control_handler netstat_ctl = {
+	.type = LKVM_CTL_NETSTAT,
+	.handle = ctl_netstat,
+};
+control_handler_register(netstat_ctl);
 
 static int virtio_net__exit(struct kvm *kvm)
 {

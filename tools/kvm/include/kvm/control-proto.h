@@ -42,6 +42,7 @@ enum lkvm_ctl_type {
 	LKVM_CTL_RESUME		= 4,
 	LKVM_CTL_BALLOON	= 5,	/* struct lkvm_ctl_balloon -> lkvm_ctl_balloon_info */
 	LKVM_CTL_MEMSTAT	= 6,	/* struct lkvm_ctl_memstat_req -> lkvm_ctl_memstat */
+	LKVM_CTL_NETSTAT	= 7,	/* -> struct lkvm_ctl_netstat */
 };
 
 struct lkvm_ctl_hdr {
@@ -99,6 +100,28 @@ struct lkvm_ctl_memstat {
 	u64 present;		/* bitmap of the tags reported */
 	u64 val[16];		/* by tag: bytes, or counts for the events */
 	u64 age_ms;		/* since the report arrived */
+};
+
+/* One NIC's counters (LKVM_CTL_NETSTAT). */
+struct lkvm_ctl_nic {
+	char name[16];		/* "virtio-net0" */
+	char backend[64];	/* "tap0, vhost-net", "user (libslirp ...)" */
+	u8 mac[6];
+	u8 reserved[2];
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 rx_dropped;		/* no room in the guest's buffers, or too long */
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 tx_dropped;		/* malformed, or the backend refused it */
+};
+
+#define LKVM_CTL_MAX_NICS	8
+
+struct lkvm_ctl_netstat {
+	u32 nr;			/* entries of @nic in use */
+	u32 reserved;
+	struct lkvm_ctl_nic nic[LKVM_CTL_MAX_NICS];
 };
 
 #endif /* KVM__CONTROL_PROTO_H */
