@@ -29,6 +29,9 @@ static void print_build_options(void)
 #ifdef CONFIG_HAS_LIBURING
 	printf(" liburing");
 #endif
+#ifdef CONFIG_HAS_LIBSLIRP
+	printf(" libslirp");
+#endif
 #ifdef CONFIG_LOCKDEP
 	printf(" lockdep");
 #endif

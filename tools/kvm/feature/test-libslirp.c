@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <slirp/libslirp.h>
+
+int main(void)
+{
+	return !slirp_version_string();
+}
