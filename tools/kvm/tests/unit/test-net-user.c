@@ -9,6 +9,11 @@
  * QEMU's do, anything else fail with a message that names the rule and
  * what is wrong, and a forward must listen on the host until exit and no
  * longer.  The thread must come and go with start, stop and exit.
+ *
+ * Then the whole device: a driver written here brings up a virtio-mmio
+ * virtio-net in the fake guest's RAM, sends a DHCP DISCOVER on its TX
+ * queue while it has no RX buffers, and must find the OFFER in the RX
+ * buffers it gives afterwards, behind a vnet header.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,12 +26,18 @@
 #include <sys/socket.h>
 
 #include <linux/kernel.h>
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_net.h>
 
+#include "kvm/bus.h"
 #include "kvm/kvm.h"
+#include "kvm/kvm-cpu.h"
 #include "kvm/log.h"
 #include "kvm/virtio.h"
+#include "kvm/virtio-mmio.h"
 #include "kvm/virtio-net.h"
 #include "tap.h"
+#include "fake-kvm.h"
 
 #ifndef CONFIG_HAS_LIBSLIRP
 int main(void)
@@ -670,16 +681,193 @@ static void test_thread(void)
 	free(ndev.vdev.vqs);
 }
 
+/* ------------------------------------------------------------------ */
+/* The whole device, through virtio-mmio and the fake guest's queues */
+
+/* Queue q's rings: descriptors, then the avail and used rings. */
+#define QDESC(q)	(RAM_BASE + (q) * 0x3000)
+#define QAVAIL(q)	(QDESC(q) + 0x1000)
+#define QUSED(q)	(QDESC(q) + 0x2000)
+#define RXQ		0
+#define TXQ		1
+#define CTRLQ		2
+#define RX_BUF(i)	(DATA + (i) * 0x1000)
+#define RX_BUF_LEN	2048
+#define NR_RX_BUFS	4
+#define TX_BUF		(DATA + 0x8000)
+#define HDR_LEN		sizeof(struct virtio_net_hdr_v1)
+
+static struct kvm_cpu vcpu;
+static const u64 mmio_base = KVM_VIRTIO_MMIO_START;
+static u16 avail_idx[3];
+
+static void wr(u32 off, u32 v)
+{
+	bus_dispatch(&vcpu, BUS_MMIO, mmio_base + off, (u8 *)&v, 4, true);
+}
+
+static u32 rd(u32 off)
+{
+	u32 v = 0;
+
+	bus_dispatch(&vcpu, BUS_MMIO, mmio_base + off, (u8 *)&v, 4, false);
+	return v;
+}
+
+static u16 used_idx(int q)
+{
+	struct vring_used *u = gpa(QUSED(q));
+
+	return __atomic_load_n(&u->idx, __ATOMIC_ACQUIRE);
+}
+
+static bool wait_used(int q, u16 idx)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (used_idx(q) == idx)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+/* VERSION_1 and the MAC, nothing else: one buffer per packet. */
+static bool driver_setup(void)
+{
+	u64 features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC);
+	int q;
+
+	wr(VIRTIO_MMIO_STATUS, 0);
+	memset(ram, 0, 0x10000);
+	memset(avail_idx, 0, sizeof(avail_idx));
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
+		return false;
+	for (q = 0; q < 3; q++) {
+		wr(VIRTIO_MMIO_QUEUE_SEL, q);
+		wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, QDESC(q));
+		wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+		wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, QAVAIL(q));
+		wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
+		wr(VIRTIO_MMIO_QUEUE_USED_LOW, QUSED(q));
+		wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
+		wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	}
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
+	   VIRTIO_CONFIG_S_DRIVER_OK);
+	return rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_DRIVER_OK;
+}
+
+/* Makes descriptor @head ([addr, addr + len)) available on queue @q. */
+static void submit(int q, u16 head, u64 addr, u32 len, bool writable)
+{
+	struct vring_desc *d = gpa(QDESC(q));
+	struct vring_avail *a = gpa(QAVAIL(q));
+
+	d[head] = (struct vring_desc){ addr, len,
+				       writable ? VRING_DESC_F_WRITE : 0, 0 };
+	a->ring[avail_idx[q] % QSIZE] = head;
+	__atomic_store_n(&a->idx, ++avail_idx[q], __ATOMIC_RELEASE);
+}
+
+static void test_device(void)
+{
+	struct net_params params;
+	struct net_dev *ndev = NULL;
+	struct vring_used *used = gpa(QUSED(RXQ));
+	u8 *tx = gpa(TX_BUF), want[4];
+	const u8 *r, *ip, *udp, *bp, *o;
+	size_t len;
+	u64 tx_packets, rx_packets;
+	u8 olen = 0;
+	u32 id, rlen;
+	int i;
+
+	vcpu.kvm = kvm;
+	virtio__set_transport("mmio");
+	if (!ok(!net__parse_params("mode=user", &params) &&
+		!virtio_net__add(kvm, &params, &ndev) && ndev &&
+		virtio_mmio__nr_devices() == 1,
+		"--network mode=user: a virtio-mmio virtio-net")) {
+		skip(8, "no device");
+		return;
+	}
+	is_int(rd(VIRTIO_MMIO_DEVICE_ID), 1, "device id 1: net");
+	if (!ok(driver_setup(), "driver up: VERSION_1, MAC")) {
+		skip(6, "no driver");
+		goto out;
+	}
+
+	/* A DISCOVER while the guest has no RX buffers yet. */
+	memset(tx, 0, HDR_LEN);
+	len = dhcp_discover(tx + HDR_LEN);
+	submit(TXQ, 0, TX_BUF, HDR_LEN + len, false);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
+	ok(wait_used(TXQ, 1), "TX: the chain is completed");
+	sleep_ms(50);
+	is_int(used_idx(RXQ), 0, "RX: nothing yet, no buffers");
+
+	/* The OFFER waited in the backlog for buffers. */
+	for (i = 0; i < NR_RX_BUFS; i++)
+		submit(RXQ, i, RX_BUF(i), RX_BUF_LEN, true);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
+	if (!ok(wait_used(RXQ, 1) || used_idx(RXQ) > 1,
+		"RX: a packet once there are buffers")) {
+		skip(3, "no packet");
+		goto out;
+	}
+	id = used->ring[0].id;
+	rlen = used->ring[0].len;
+	r = id < NR_RX_BUFS ? gpa(RX_BUF(id)) : NULL;
+	ok(r && rlen > HDR_LEN + 14 + 20 + 8 + 240 && rlen <= RX_BUF_LEN &&
+	   get16(r + 10) == 0x0100 /* num_buffers 1, little-endian */,
+	   "RX: a vnet header saying one buffer, and a frame");
+	if (!r || rlen <= HDR_LEN + 14 + 20 + 8 + 240 || rlen > RX_BUF_LEN) {
+		skip(2, "no frame");
+		goto out;
+	}
+	r += HDR_LEN;
+	ip = r + 14;
+	udp = ip + (ip[0] & 0xf) * 4;
+	bp = udp + 8;
+	o = dhcp_option(bp, rlen - HDR_LEN - (bp - r), 53, &olen);
+	inet_pton(AF_INET, "10.0.2.15", want);
+	ok(get16(r + 12) == 0x0800 && ip[9] == 17 && get16(udp + 2) == 68 &&
+	   bp[0] == 2 && !memcmp(bp + 28, guest_mac, 6) &&
+	   o && olen == 1 && o[0] == 2 && !memcmp(bp + 16, want, 4),
+	   "RX: the DHCP OFFER of 10.0.2.15 to our MAC");
+	tx_packets = __atomic_load_n(&ndev->stats.tx_packets, __ATOMIC_RELAXED);
+	rx_packets = __atomic_load_n(&ndev->stats.rx_packets, __ATOMIC_RELAXED);
+	ok(tx_packets == 1 && rx_packets >= 1, "stats: %llu TX, %llu RX packets",
+	   (unsigned long long)tx_packets, (unsigned long long)rx_packets);
+out:
+	wr(VIRTIO_MMIO_STATUS, 0);
+	ndev->ops->exit(ndev);
+}
+
 int main(void)
 {
-	kvm = kvm__new();
+	loglevel = LOGLEVEL_ERROR;
+	kvm = fake_kvm_new();
+	kvm->ram_size = RAM_SIZE;
 	kvm->cfg.guest_name = GUEST_NAME;
 
-	plan(17 + ARRAY_SIZE(good_rules) + ARRAY_SIZE(bad_rules) + 8 + 5);
+	plan(17 + ARRAY_SIZE(good_rules) + ARRAY_SIZE(bad_rules) + 8 + 5 + 9);
 	test_frames();
 	test_parse();
 	test_hostfwd();
 	test_thread();
+	test_device();
 	return exit_status();
 }
 #endif /* CONFIG_HAS_LIBSLIRP */
