@@ -741,6 +741,8 @@ int virtio_net__add(struct kvm *kvm, const struct net_params *params,
 	snprintf(ndev->name, sizeof(ndev->name), "virtio-net%u", ndev->id);
 	net_defaults(kvm, ndev);
 	ndev->nr_pairs = ndev->params.mq;
+	/* The backend may want the guest's name (DHCP) or its memory. */
+	ndev->vdev.kvm = kvm;
 	ret = ndev->ops->init(ndev, &features);
 	if (ret < 0)
 		return ret;
@@ -753,6 +755,7 @@ int virtio_net__add(struct kvm *kvm, const struct net_params *params,
 	ndev->config.mtu = htole16(ndev->params.mtu);
 	ndev->vdev = (struct virtio_device) {
 		.name = ndev->name,
+		.kvm = kvm,
 		.device_id = VIRTIO_ID_NET,
 		.features = net_base_features(ndev) | features,
 		.config = &ndev->config,
@@ -765,8 +768,11 @@ int virtio_net__add(struct kvm *kvm, const struct net_params *params,
 		.priv = ndev,
 	};
 	ret = virtio_device__register(kvm, &ndev->vdev);
-	if (ret < 0)
+	if (ret < 0) {
+		if (ndev->ops->exit)
+			ndev->ops->exit(ndev);
 		return ret;
+	}
 	net_attach_pairs(ndev);
 	net_devs[net_nr_devs++] = ndev;
 	if (out)

@@ -158,7 +158,10 @@ void net__register_backend(enum net_mode mode, const struct net_backend_ops *ops
 int net__tx_pop(struct net_queue_pair *qp, struct virtq_elem *elem,
 		struct virtio_net_hdr_v1 *hdr, struct iovec *frame,
 		int *nr_frame, size_t *len);
-/* Hands the chain back (0 bytes written) and counts the frame. */
+/*
+ * Hands the chain back (0 bytes written) and counts the frame; the caller
+ * signals the driver with virtq__signal(qp->tx) after a batch.
+ */
 void net__tx_done(struct net_queue_pair *qp, struct virtq_elem *elem,
 		  size_t len, bool sent);
 
