@@ -114,6 +114,13 @@ struct net_backend_ops {
 	void (*stop)(struct net_dev *ndev);
 	/* The driver changed its receive offloads (VIRTIO_NET_F_GUEST_*). */
 	int (*set_offloads)(struct net_dev *ndev, u64 guest_offloads);
+	/*
+	 * The driver uses the first @pairs queue pairs from now on
+	 * (VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET); start() begins with one.  A
+	 * multiqueue tap must send nothing to the queues of the others.
+	 * Optional; 0 or -errno (the command then fails).
+	 */
+	int (*set_pairs)(struct net_dev *ndev, unsigned int pairs);
 	/* A line for messages and 'lkvm stat': "tap0 (vhost-net)". */
 	const char *(*describe)(struct net_dev *ndev);
 	/* lkvm exits. */
