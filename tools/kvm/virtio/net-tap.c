@@ -17,13 +17,14 @@
  * spreads received packets over the attached queues, and a packet sent
  * to a queue nobody reads would be lost.
  *
- * Frames move on lkvm's own datapath: one thread per queue pair,
- * waiting on the pair's kick eventfds and its tap queue.  The thread
- * reads the tap only while the guest has room for what it reads: a
- * packet that does not fit waits in the pair's staging buffer, and the
- * tap in the kernel's queue, until the driver adds buffers and kicks.
- * Threads run from start() to stop(), which joins them, so that nothing
- * touches a queue the core is about to reset.
+ * Frames move on vhost-net when it is there (net-vhost.c) and otherwise
+ * on lkvm's own datapath here: one thread per queue pair, waiting on the
+ * pair's kick eventfds and its tap queue.  The thread reads the tap only
+ * while the guest has room for what it reads: a packet that does not fit
+ * waits in the pair's staging buffer, and the tap in the kernel's queue,
+ * until the driver adds buffers and kicks.  Threads run from start() to
+ * stop(), which joins them, so that nothing touches a queue the core is
+ * about to reset.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -344,7 +345,12 @@ static void tap_run(struct tap_pair *p)
 
 static void *tap_thread(void *arg)
 {
-	tap_run(arg);
+	struct tap_pair *p = arg;
+
+	if (p->tap->vhost)
+		net_vhost__run(p);
+	else
+		tap_run(p);
 	return NULL;
 }
 
@@ -698,7 +704,7 @@ static int tap_run_script(struct tap_dev *tap, const char *script)
 static struct tap_dev *tap_alloc(struct net_dev *ndev)
 {
 	struct tap_dev *tap = xzalloc(sizeof(*tap));
-	unsigned int i;
+	unsigned int i, q;
 
 	tap->ndev = ndev;
 	mutex_init(&tap->lock);
@@ -709,6 +715,9 @@ static struct tap_dev *tap_alloc(struct net_dev *ndev)
 		p->index = i;
 		p->fd = -1;
 		p->ctl_fd = -1;
+		p->vhost_fd = -1;
+		for (q = 0; q < 2; q++)
+			p->call_fd[q] = -1;
 	}
 	return tap;
 }
@@ -739,6 +748,7 @@ static void tap_free(struct tap_dev *tap)
 {
 	unsigned int i;
 
+	net_vhost__close(tap);
 	for (i = 0; i < NET_MAX_QUEUE_PAIRS; i++) {
 		struct tap_pair *p = &tap->pairs[i];
 
@@ -752,19 +762,33 @@ static void tap_free(struct tap_dev *tap)
 	free(tap);
 }
 
-/* Says which datapath runs: lkvm's, as there is no other yet. */
+/* For describe(): the tap, and the datapath that runs (or will). */
+static void tap_set_desc(struct tap_dev *tap, bool vhost)
+{
+	snprintf(tap->desc, sizeof(tap->desc), "%s (%s)", tap->ifname,
+		 vhost ? "vhost-net" : "lkvm datapath");
+}
+
+/* Opens vhost-net as params.vhost says, and says which datapath runs. */
 static int tap_init_vhost(struct tap_dev *tap)
 {
 	struct net_dev *ndev = tap->ndev;
+	enum net_vhost mode = ndev->params.vhost;
+	char why[192] = "off";
+	int ret = 0;
 
-	if (ndev->params.vhost == NET_VHOST_ON) {
-		error("%s: vhost=on: this lkvm has no vhost-net (pass vhost=auto or vhost=off)",
-		      ndev->name);
-		return -EOPNOTSUPP;
+	if (mode != NET_VHOST_OFF)
+		ret = net_vhost__open(tap, why, sizeof(why));
+	if (ret && mode == NET_VHOST_ON) {
+		error("%s: vhost=on: %s", ndev->name, why);
+		return ret;
 	}
-	snprintf(tap->desc, sizeof(tap->desc), "%s (lkvm datapath)",
-		 tap->ifname);
-	pr_info("%s: %s, lkvm datapath", ndev->name, tap->ifname);
+	tap_set_desc(tap, tap->vhost_open);
+	if (tap->vhost_open)
+		pr_info("%s: %s, vhost-net", ndev->name, tap->ifname);
+	else
+		pr_info("%s: %s, lkvm datapath (vhost-net: %s)", ndev->name,
+			tap->ifname, why);
 	return 0;
 }
 
@@ -812,13 +836,16 @@ fail:
 	return ret;
 }
 
-/* Joins the pairs' threads: then nothing of ours touches the queues. */
+/* Joins the pairs' threads and takes vhost-net off the rings. */
 static void tap_stop_locked(struct tap_dev *tap)
 {
 	unsigned int i;
 
 	if (!tap->running)
 		return;
+	/* vhost-net first: it lets go of the rings before its interrupts stop. */
+	if (tap->vhost)
+		net_vhost__stop(tap);
 	for (i = 0; i < tap->nr_running; i++) {
 		struct tap_pair *p = &tap->pairs[i];
 
@@ -829,6 +856,7 @@ static void tap_stop_locked(struct tap_dev *tap)
 		pthread_join(p->thread, NULL);
 		p->running = false;
 	}
+	tap->vhost = false;
 	tap->running = false;
 	tap->nr_running = 0;
 }
@@ -889,6 +917,12 @@ static int tap_start_locked(struct tap_dev *tap)
 	for (i = 0; i < (int)tap->nr_running; i++)
 		tap_pair_prepare(&tap->pairs[i], &ndev->pairs[i]);
 
+	/* vhost-net takes attached queues only. */
+	if (tap->vhost_open) {
+		ret = tap_attach_pairs(tap, tap->nr_running);
+		tap->vhost = !ret && !net_vhost__start(tap);
+		tap_set_desc(tap, tap->vhost);
+	}
 	tap->active_pairs = clamp(READ_ONCE(ndev->active_pairs), 1U,
 				  tap->nr_running);
 	ret = tap_attach_pairs(tap, tap->active_pairs);

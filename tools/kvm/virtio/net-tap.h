@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The tap backend's state (virtio/net-tap.c).  Nothing outside
- * virtio/net-tap*.c and their unit test includes it.
+ * What the tap backend's two halves share: net-tap.c (the tap, and
+ * lkvm's own datapath) and net-vhost.c (the kernel's, vhost-net).
+ * Nothing outside virtio/net-tap.c, virtio/net-vhost.c and their unit
+ * test includes it.
  */
 #ifndef KVM__VIRTIO_NET_TAP_H
 #define KVM__VIRTIO_NET_TAP_H
@@ -20,6 +22,10 @@
 
 struct tap_dev;
 
+/* vhost's numbering of a pair's queues. */
+#define TAP_VHOST_RX		0
+#define TAP_VHOST_TX		1
+
 /* One queue pair: a queue of the tap, and the thread that serves both. */
 struct tap_pair {
 	struct tap_dev *tap;
@@ -31,6 +37,11 @@ struct tap_pair {
 	bool running;		/* the thread exists */
 	bool stopping;		/* atomic: the thread is to return */
 	bool attached;		/* atomic: the queue is attached (multiqueue) */
+
+	/* vhost-net (net-vhost.c); vhost_fd is -1 without it. */
+	int vhost_fd;
+	int call_fd[2];		/* vhost's interrupts, by vhost queue */
+	bool vhost_on[2];	/* vhost drives the queue this start */
 
 	/* lkvm's datapath; the pair's thread only. */
 	u8 *rx_buf;		/* a packet read from the tap, header first */
@@ -65,6 +76,11 @@ struct tap_dev {
 	unsigned int active_pairs;	/* the pairs the driver uses */
 	unsigned int offloads;		/* atomic: TUN_F_* in force */
 
+	/* vhost-net: open on every pair, and what it offers. */
+	bool vhost_open;
+	u64 vhost_features;
+	bool vhost;			/* this start runs on vhost-net */
+	bool vhost_fallback_told;
 	char desc[IFNAMSIZ + 32];	/* for describe() */
 
 	struct tap_pair pairs[NET_MAX_QUEUE_PAIRS];
@@ -79,5 +95,19 @@ void tap_pair__wake(struct tap_pair *p);
 bool tap_pair__stopping(struct tap_pair *p);
 /* Empties a non-blocking eventfd (a kick, or vhost's interrupt). */
 void net_tap__drain(int fd);
+
+/*
+ * net-vhost.c.  open: every pair's /dev/vhost-net, at init; 0, or
+ * -errno with @why (of @len bytes) saying what is missing and how to get
+ * it.  start: vhost-net takes the pairs' rings; 0, or -errno after a
+ * message: lkvm's datapath runs instead.  stop: vhost-net lets go of the
+ * rings, which the core may then reset.  run: a pair's thread while
+ * vhost-net drives its queues, until the pair is stopped.
+ */
+int net_vhost__open(struct tap_dev *tap, char *why, size_t len);
+int net_vhost__start(struct tap_dev *tap);
+void net_vhost__stop(struct tap_dev *tap);
+void net_vhost__close(struct tap_dev *tap);
+void net_vhost__run(struct tap_pair *p);
 
 #endif /* KVM__VIRTIO_NET_TAP_H */
