@@ -600,6 +600,9 @@ static int tap_check_existing(struct tap_dev *tap, const char *name,
 			     nic, name, name, name);
 	if (flags & IFF_MULTI_QUEUE) {
 		tap->multi_queue = true;
+	} else if (*nr > 1 && !tap->ndev->params.mq) {
+		/* The default of a pair per vCPU: this tap has one. */
+		*nr = 1;
 	} else if (*nr > 1) {
 		warning("%s: tap %s was created without multi_queue: one queue pair (for %u: ip tuntap add %s mode tap multi_queue)",
 			nic, name, *nr, name);
@@ -795,7 +798,7 @@ static int tap_init_vhost(struct tap_dev *tap)
 static int tap_init(struct net_dev *ndev, u64 *features)
 {
 	struct net_params *params = &ndev->params;
-	unsigned int nr = min_t(unsigned int, params->mq ?: 1,
+	unsigned int nr = min_t(unsigned int, params->mq ?: ndev->nr_pairs,
 				NET_MAX_QUEUE_PAIRS);
 	struct tap_dev *tap = tap_alloc(ndev);
 	int ret;

@@ -520,6 +520,8 @@ static u8 net_ctrl_mq(struct net_dev *ndev, u8 cmd, const u8 *data, size_t len)
 	pairs = data[0] | data[1] << 8;
 	if (pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || pairs > ndev->nr_pairs)
 		return VIRTIO_NET_ERR;
+	if (ndev->ops->set_pairs && ndev->ops->set_pairs(ndev, pairs))
+		return VIRTIO_NET_ERR;
 	WRITE_ONCE(ndev->active_pairs, pairs);
 	return VIRTIO_NET_OK;
 }
@@ -714,10 +716,12 @@ static void net_defaults(struct kvm *kvm, struct net_dev *ndev)
 
 	if (!p->mac_set)
 		net__default_mac(kvm->cfg.guest_name, ndev->id, p->mac);
-	/* Tap: a queue pair per vCPU unless told; libslirp has one. */
-	if (!p->mq)
-		p->mq = p->mode == NET_MODE_TAP ?
-			net_clamp_pairs(kvm->cfg.nrcpus) : 1;
+	/*
+	 * Tap: a queue pair per vCPU unless told (params.mq stays 0, so the
+	 * backend can tell a default from a request); libslirp has one.
+	 */
+	ndev->nr_pairs = p->mq ?: p->mode == NET_MODE_TAP ?
+			 net_clamp_pairs(kvm->cfg.nrcpus) : 1;
 }
 
 int virtio_net__add(struct kvm *kvm, const struct net_params *params,
@@ -740,7 +744,6 @@ int virtio_net__add(struct kvm *kvm, const struct net_params *params,
 	ndev->ops = net_backends[params->mode];
 	snprintf(ndev->name, sizeof(ndev->name), "virtio-net%u", ndev->id);
 	net_defaults(kvm, ndev);
-	ndev->nr_pairs = ndev->params.mq;
 	/* The backend may want the guest's name (DHCP) or its memory. */
 	ndev->vdev.kvm = kvm;
 	ret = ndev->ops->init(ndev, &features);

@@ -56,7 +56,7 @@ struct net_params {
 	const char *script;	/* run as SCRIPT IFNAME once the tap exists */
 	const char *hostfwd[NET_MAX_HOSTFWD];	/* "tcp::2222-:22" */
 	unsigned int nr_hostfwd;
-	unsigned int mq;	/* queue pairs; 0: the backend's default */
+	unsigned int mq;	/* queue pairs asked for; 0: the default */
 	unsigned int mtu;	/* 0: 1500 */
 	enum net_vhost vhost;
 	bool offload;		/* offer checksum/TSO offloads (tap) */
@@ -97,8 +97,9 @@ struct net_queue_pair {
 struct net_backend_ops {
 	const char *name;	/* "user", "tap" */
 	/*
-	 * Opens the backend for the options in ndev->params; may set
-	 * ndev->nr_pairs (at most NET_MAX_QUEUE_PAIRS, default 1) and adds
+	 * Opens the backend for the options in ndev->params; may change
+	 * ndev->nr_pairs (params.mq, else the default: a pair per vCPU for
+	 * a tap, capped at NET_MAX_QUEUE_PAIRS; 1 for the others) and adds
 	 * to *@features the VIRTIO_NET_F_* bits it can take (offloads).
 	 * Prints an error naming the reason and returns -errno on failure.
 	 * Runs before the device is registered: no queue exists yet.
