@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/xattr.h>
 
@@ -600,6 +601,70 @@ static void test_unlinked(void)
 	unlinkat_(1, "gone (deleted)", 0);
 }
 
+static void host_path(char *buf, size_t size, const char *rel)
+{
+	snprintf(buf, size, "%s/%s", root, rel);
+}
+
+/*
+ * A FIFO or a device node found in the share is never opened: not by
+ * Tlopen, and not by a Tlcreate of its name, which open(O_CREAT) would
+ * do (and block on the FIFO: the alarm in main() catches that).
+ */
+static void test_special(void)
+{
+	char path[512];
+	struct reply r;
+	struct stat st;
+
+	host_path(path, sizeof(path), "fifo");
+	ok(mkfifo(path, 0666) == 0, "host makes a FIFO in the share");
+	is_int(walk(1, 2, "fifo", &r), 0, "walk to it");
+	is_int(lopen(2, 0, &r), ENXIO, "no Tlopen of a FIFO for reading");
+	is_int(lopen(2, 1, &r), ENXIO, "nor for writing");
+	clunk(2);
+	walk(1, 2, "", &r);
+	is_int(lcreate(2, "fifo", 1, 0644, &r), ENXIO,
+	       "no Tlcreate of an existing FIFO");
+	clunk(2);
+	unlink(path);
+
+	host_path(path, sizeof(path), "null");
+	if (mknod(path, S_IFCHR | 0666, makedev(1, 3))) {
+		skip(3, "cannot make a device node (not root?)");
+	} else {
+		walk(1, 2, "null", &r);
+		is_int(lopen(2, 2, &r), ENXIO, "no Tlopen of a device node");
+		clunk(2);
+		walk(1, 2, "", &r);
+		is_int(lcreate(2, "null", 2, 0644, &r), ENXIO,
+		       "no Tlcreate of an existing device node");
+		clunk(2);
+		ok(lstat(path, &st) == 0 && S_ISCHR(st.st_mode),
+		   "the node is still there");
+		unlink(path);
+	}
+
+	/* An existing file is opened, as it is, and truncated if asked. */
+	host_path(path, sizeof(path), "file");
+	chmod(path, 0604);
+	walk(1, 2, "", &r);
+	is_int(lcreate(2, "file", 2 | P9_DOTL_TRUNC, 0777, &r), 0,
+	       "Tlcreate of an existing file opens it");
+	ok(stat(path, &st) == 0 && st.st_size == 0 &&
+	   (st.st_mode & 07777) == 0604, "truncated, its mode kept");
+	is_int(write_(2, 0, "hello!", &r), 0, "and it is open for writing");
+	clunk(2);
+	walk(1, 2, "", &r);
+	is_int(lcreate(2, "file", 2 | P9_DOTL_EXCL, 0644, &r), EEXIST,
+	       "but not with O_EXCL");
+	host_path(path, sizeof(path), "sdir");
+	mkdir(path, 0755);
+	is_int(lcreate(2, "sdir", 0, 0644, &r), EISDIR, "nor a directory");
+	clunk(2);
+	rmdir(path);
+}
+
 static void test_xattr_lock_statfs(void)
 {
 	struct reply r;
@@ -778,7 +843,7 @@ int main(void)
 	char secret[512];
 	int fd;
 
-	plan(114);
+	plan(127);
 	snprintf(root, sizeof(root), "/tmp/lkvm-9p-test.XXXXXX");
 	snprintf(outside, sizeof(outside), "/tmp/lkvm-9p-out.XXXXXX");
 	if (!mkdtemp(root) || !mkdtemp(outside))
@@ -787,6 +852,8 @@ int main(void)
 	fd = open(secret, O_CREAT | O_WRONLY, 0600);
 	close(fd);
 	umask(077);
+	/* A blocking open would hang the test: fail it instead. */
+	alarm(60);
 
 	srv = p9_server_new(root, false);
 	if (!srv)
@@ -797,6 +864,7 @@ int main(void)
 	test_links();
 	test_moved_out();
 	test_unlinked();
+	test_special();
 	test_xattr_lock_statfs();
 	test_malformed();
 	test_readonly();

@@ -9,7 +9,8 @@
  * fid's current path below the root and reopened with RESOLVE_BENEATH.
  * The server therefore never follows a symlink on the guest's behalf; a
  * file is opened by reopening its descriptor through /proc/self/fd, which
- * lands on exactly that object.  Device nodes are never opened.
+ * lands on exactly that object.  Device nodes, FIFOs and sockets are
+ * never opened.
  */
 #include <dirent.h>
 #include <endian.h>

@@ -367,6 +367,22 @@ static bool dotl_writes(u32 dotl)
 	return (dotl & P9_DOTL_ACCMODE) != 0 || (dotl & P9_DOTL_TRUNC);
 }
 
+/* Only regular files and directories are ever opened. */
+static int openable(const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return -ELOOP;
+	/*
+	 * Device nodes, FIFOs and sockets are the guest's own business (its
+	 * kernel never asks to open them): opening the host's would hand
+	 * the guest a host device, or talk to a host process through a FIFO,
+	 * or block this thread on one.
+	 */
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return -ENXIO;
+	return 0;
+}
+
 static int open_fid(struct p9_req *r, struct p9_fid *fid, u32 dotl,
 		    struct p9_qid *qid)
 {
@@ -376,16 +392,9 @@ static int open_fid(struct p9_req *r, struct p9_fid *fid, u32 dotl,
 
 	if (fid->open_fd >= 0 || fid->xattr)
 		return -EBADF;
-	ret = p9_fstat(fid->fd, &st);
+	ret = p9_fstat(fid->fd, &st) ?: openable(&st);
 	if (ret)
 		return ret;
-	if (S_ISLNK(st.st_mode))
-		return -ELOOP;
-	/* Devices are the guest's own business: never open host ones. */
-	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode))
-		return -ENXIO;
-	if (S_ISFIFO(st.st_mode))
-		flags |= O_NONBLOCK;
 	if (S_ISDIR(st.st_mode)) {
 		if ((flags & O_ACCMODE) != O_RDONLY)
 			return -EISDIR;
@@ -425,6 +434,35 @@ static int p9_lopen(struct p9_req *r)
 	return p9_push_qid(r, &qid) ?: p9_push_u32(r, 0);
 }
 
+/*
+ * Tlcreate of a name that exists opens it, as open(O_CREAT) does, but
+ * only if Tlopen would: open(O_CREAT) itself would open a FIFO or a
+ * device node found there.
+ */
+static int open_existing(struct p9_req *r, struct p9_fid *fid,
+			 const char *name, int flags, struct p9_qid *qid)
+{
+	struct stat st;
+	int fd, pfd, ret;
+
+	pfd = openat(fid->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	ret = p9_fstat(pfd, &st) ?: openable(&st);
+	if (!ret && S_ISDIR(st.st_mode))
+		ret = -EISDIR;
+	fd = ret ?: p9_reopen(pfd, flags);
+	if (fd < 0) {
+		close(pfd);
+		return fd;
+	}
+	p9_stat_to_qid(r->srv, &st, qid);
+	close(fid->fd);
+	fid->fd = pfd;
+	fid->open_fd = fd;
+	return 0;
+}
+
 static int create_in(struct p9_req *r, struct p9_fid *fid, const char *name,
 		     u32 dotl, u32 mode, u32 gid, struct p9_qid *qid)
 {
@@ -434,10 +472,11 @@ static int create_in(struct p9_req *r, struct p9_fid *fid, const char *name,
 
 	if (fid->open_fd >= 0 || fid->xattr)
 		return -EBADF;
-	if (dotl & P9_DOTL_EXCL)
-		flags |= O_EXCL;
-	fd = openat(fid->fd, name, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	fd = openat(fid->fd, name,
+		    flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    mode & 07777);
+	if (fd < 0 && errno == EEXIST && !(dotl & P9_DOTL_EXCL))
+		return open_existing(r, fid, name, flags, qid);
 	if (fd < 0)
 		return -errno;
 	pfd = p9_reopen(fd, O_PATH);
