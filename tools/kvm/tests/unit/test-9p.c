@@ -554,6 +554,7 @@ static void test_moved_out(void)
 {
 	char from[512], to[512];
 	struct reply r;
+	struct msg m;
 
 	snprintf(from, sizeof(from), "%s/sub", root);
 	snprintf(to, sizeof(to), "%s/sub", outside);
@@ -563,6 +564,31 @@ static void test_moved_out(void)
 	ok(walk(5, 6, "../secret", &r) != 0, "no way up from it");
 	clunk(5);
 	rmdir(to);
+
+	/* Nor a file: no hard link brings it back. */
+	snprintf(from, sizeof(from), "%s/mv", root);
+	snprintf(to, sizeof(to), "%s/mv", outside);
+	close(open(from, O_CREAT | O_WRONLY, 0600));
+	is_int(walk(1, 5, "mv", &r), 0, "walk to a file");
+	ok(rename(from, to) == 0, "host moves it out of the share");
+	m_start(&m, P9_TLINK);
+	m_u32(&m, 1);
+	m_u32(&m, 5);
+	m_str(&m, "back");
+	send(&m, &r);
+	is_int(r.err, EXDEV, "Tlink of it fails");
+	ok(!host_exists("back"), "and links nothing into the share");
+	clunk(5);
+	unlink(to);
+
+	walk(1, 5, "", &r);
+	m_start(&m, P9_TLINK);
+	m_u32(&m, 1);
+	m_u32(&m, 5);
+	m_str(&m, "root");
+	send(&m, &r);
+	is_int(r.err, EPERM, "no Tlink of the root");
+	clunk(5);
 }
 
 /*
@@ -843,7 +869,7 @@ int main(void)
 	char secret[512];
 	int fd;
 
-	plan(127);
+	plan(132);
 	snprintf(root, sizeof(root), "/tmp/lkvm-9p-test.XXXXXX");
 	snprintf(outside, sizeof(outside), "/tmp/lkvm-9p-out.XXXXXX");
 	if (!mkdtemp(root) || !mkdtemp(outside))

@@ -646,26 +646,20 @@ static int p9_readlink(struct p9_req *r)
 	return p9_push_str(r, target);
 }
 
+/*
+ * By the name the file has in the share, not through its descriptor: a
+ * file the host moved out of the share, which the fid still holds, must
+ * not be linked back into it.
+ */
 static int link_fid(struct p9_server *srv, struct p9_fid *dfid,
 		    struct p9_fid *fid, const char *name)
 {
-	char oname[NAME_MAX + 1], path[40];
-	struct stat st;
+	char oname[NAME_MAX + 1];
 	int pfd, ret;
 
-	ret = p9_fstat(fid->fd, &st);
-	if (ret)
-		return ret;
-	if (!S_ISLNK(st.st_mode)) {
-		p9_proc_fd_path(path, sizeof(path), fid->fd);
-		if (linkat(AT_FDCWD, path, dfid->fd, name, AT_SYMLINK_FOLLOW))
-			return -errno;
-		return 0;
-	}
-	/* A symlink itself: by its name, without following it. */
 	ret = p9_fd_parent(srv, fid->fd, &pfd, oname, sizeof(oname));
 	if (ret)
-		return ret;
+		return ret == -EBUSY ? -EPERM : ret;
 	if (linkat(pfd, oname, dfid->fd, name, 0))
 		ret = -errno;
 	close(pfd);
