@@ -172,7 +172,8 @@ static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
 	int ret;
 
 	p9 = xzalloc(sizeof(*p9));
-	p9->srv = p9_server_new(p->host_dir, p->readonly);
+	p9->srv = p9_server_new(p->host_dir, p->readonly,
+				 P9_SECURITY_PASSTHROUGH);
 	if (!p9->srv) {
 		ret = error("9p: cannot share '%s': %s", p->host_dir,
 			    strerror(errno));

@@ -16,7 +16,9 @@
  * root (openat2() with RESOLVE_BENEATH, one component at a time, never
  * following symlinks: the client resolves those itself), a fid holds an
  * O_PATH descriptor so that a rename racing with a walk cannot redirect
- * it, and a malformed message gets an Rlerror.
+ * it, host device nodes and FIFOs are never opened, and a malformed
+ * message gets an Rlerror.  What the guest's owners, modes and device
+ * nodes do to the host is the share's security model (below).
  *
  * p9_server_handle() may be called from several threads at once.
  */
@@ -111,11 +113,29 @@ enum p9_msg_type {
 
 struct p9_server;
 
+/* What the guest's owners, modes and special files are on the host. */
+enum p9_security {
+	/*
+	 * Plain files and directories of the user running the server, for
+	 * that user alone; the guest's owner, group, mode and device number
+	 * are kept in xattrs (user.virtfs.*), as QEMU's mapped-xattr does.
+	 */
+	P9_SECURITY_MAPPED,
+	/*
+	 * The guest's own: the guest gets the host privileges of the user
+	 * running the server (device nodes, setuid files, ownership).
+	 */
+	P9_SECURITY_PASSTHROUGH,
+};
+
 /*
- * Exports @root (a directory).  Returns NULL and sets errno on failure.
- * With @readonly, every request that would change something gets EROFS.
+ * Exports @root (a directory).  Returns NULL and sets errno on failure:
+ * EOPNOTSUPP for a writable mapped share on a file system that cannot
+ * hold the xattrs.  With @readonly, every request that would change
+ * something gets EROFS.
  */
-struct p9_server *p9_server_new(const char *root, bool readonly);
+struct p9_server *p9_server_new(const char *root, bool readonly,
+				enum p9_security security);
 void p9_server_free(struct p9_server *srv);
 
 /*

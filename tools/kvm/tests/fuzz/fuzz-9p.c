@@ -401,7 +401,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int i;
 
 	make_share();
-	srv = p9_server_new(share, flags & 1);
+	srv = p9_server_new(share, flags & 1, P9_SECURITY_PASSTHROUGH);
 	fuzz_assert(srv);
 	for (i = 0; i < MAX_MSGS && in.left; i++) {
 		u16 split = fuzz_u16(&in);

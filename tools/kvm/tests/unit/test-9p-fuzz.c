@@ -249,7 +249,7 @@ int main(void)
 	close(fd);
 	before = count_entries(outside);
 
-	srv = p9_server_new(share, false);
+	srv = p9_server_new(share, false, P9_SECURITY_PASSTHROUGH);
 	ok(srv != NULL, "server up");
 	if (!srv)
 		return exit_status();

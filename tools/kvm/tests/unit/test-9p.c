@@ -4,6 +4,8 @@
  * Linux client uses, scattered replies, escapes from the share, read-only
  * shares and malformed messages.
  */
+#include <dirent.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,7 +33,13 @@ struct reply {
 	u32 err;		/* Rlerror's ecode, else 0 */
 };
 
+/* Tests in the suite run under each model, and in each model's own. */
+#define SUITE		131
+#define MAPPED		40
+#define PASSTHROUGH	3
+
 static struct p9_server *srv;
+static enum p9_security security;
 static char root[256], outside[256];
 static u16 next_tag = 1;
 
@@ -308,6 +316,68 @@ static u32 unlinkat_(u32 dfid, const char *name, u32 flags)
 	m_u32(&m, dfid);
 	m_str(&m, name);
 	m_u32(&m, flags);
+	send(&m, &r);
+	return r.err;
+}
+
+struct attr {
+	u8 qtype;
+	u32 mode, uid, gid;
+	u64 rdev, size;
+};
+
+static u32 getattr_all(u32 fid, struct attr *a)
+{
+	struct reply r;
+	struct msg m;
+
+	m_start(&m, P9_TGETATTR);
+	m_u32(&m, fid);
+	m_u64(&m, P9_STATS_BASIC);
+	send(&m, &r);
+	memset(a, 0, sizeof(*a));
+	if (r.err)
+		return r.err;
+	r_u64(&r);
+	r_qid(&r, &a->qtype);
+	a->mode = r_u32(&r);
+	a->uid = r_u32(&r);
+	a->gid = r_u32(&r);
+	r_u64(&r);
+	a->rdev = r_u64(&r);
+	a->size = r_u64(&r);
+	return 0;
+}
+
+static u32 setattr_(u32 fid, u32 valid, u32 mode, u32 uid, u32 gid)
+{
+	struct reply r;
+	struct msg m;
+
+	m_start(&m, P9_TSETATTR);
+	m_u32(&m, fid);
+	m_u32(&m, valid);
+	m_u32(&m, mode);
+	m_u32(&m, uid);
+	m_u32(&m, gid);
+	m_u64(&m, 0);
+	m_u64(&m, 0); m_u64(&m, 0); m_u64(&m, 0); m_u64(&m, 0);
+	send(&m, &r);
+	return r.err;
+}
+
+static u32 mknod_(u32 dfid, const char *name, u32 mode, u32 ma, u32 mi)
+{
+	struct reply r;
+	struct msg m;
+
+	m_start(&m, P9_TMKNOD);
+	m_u32(&m, dfid);
+	m_str(&m, name);
+	m_u32(&m, mode);
+	m_u32(&m, ma);
+	m_u32(&m, mi);
+	m_u32(&m, 0);
 	send(&m, &r);
 	return r.err;
 }
@@ -841,7 +911,7 @@ static void test_readonly(void)
 	struct msg m;
 
 	p9_server_free(srv);
-	srv = p9_server_new(root, true);
+	srv = p9_server_new(root, true, security);
 	version(8192, "9P2000.L", &r);
 	attach(1, &r);
 	walk(1, 2, "", &r);
@@ -864,26 +934,287 @@ static void test_readonly(void)
 	ok(host_exists("file") && !host_exists("new"), "ro: nothing changed");
 }
 
-int main(void)
+/* A plain file or directory of ours that no other host user may write. */
+static bool host_plain(const char *rel, bool dir)
 {
-	char secret[512];
-	int fd;
+	char path[512];
+	struct stat st;
 
-	plan(132);
+	host_path(path, sizeof(path), rel);
+	if (lstat(path, &st))
+		return false;
+	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+		return false;
+	return st.st_uid == geteuid() &&
+	       !(st.st_mode & (S_ISUID | S_ISGID | S_ISVTX | 0077));
+}
+
+static mode_t host_mode(const char *rel)
+{
+	char path[512];
+	struct stat st;
+
+	host_path(path, sizeof(path), rel);
+	return lstat(path, &st) ? 0 : st.st_mode;
+}
+
+/* One of the attributes the server keeps, as QEMU would read it. */
+static bool host_meta(const char *rel, const char *what, void *val,
+		      size_t size)
+{
+	char path[512], name[64];
+
+	host_path(path, sizeof(path), rel);
+	snprintf(name, sizeof(name), "user.virtfs.%s", what);
+	if (getxattr(path, name, val, size) == (ssize_t)size)
+		return true;
+	snprintf(name, sizeof(name), "trusted.virtfs.%s", what);
+	return getxattr(path, name, val, size) == (ssize_t)size;
+}
+
+/*
+ * What a root guest's mknod, chmod and chown do under mapped: the guest
+ * sees what it set, the host plain files of ours.
+ */
+static void test_mapped_nodes(void)
+{
+	struct attr a;
+	struct reply r;
+	u32 v;
+	u64 v64;
+
+	walk(1, 2, "", &r);
+	is_int(mknod_(2, "disk", S_IFBLK | 0600, 8, 0), 0, "mapped: mknod b 8 0");
+	walk(1, 3, "disk", &r);
+	is_int(setattr_(3, P9_ATTR_MODE, 0666, 0, 0), 0, "chmod 666 it");
+	getattr_all(3, &a);
+	is_int(a.mode, S_IFBLK | 0666, "the guest sees a block device, 0666");
+	is_u64(a.rdev, 8 << 8, "8:0");
+	ok(host_plain("disk", false) && host_mode("disk") == (S_IFREG | 0600),
+	   "the host has a plain file, 0600");
+	ok(host_meta("disk", "mode", &v, sizeof(v)) &&
+	   le32toh(v) == (S_IFBLK | 0666) &&
+	   host_meta("disk", "rdev", &v64, sizeof(v64)) &&
+	   le64toh(v64) == makedev(8, 0),
+	   "in QEMU's xattrs: mode and rdev");
+	is_int(lopen(3, 2, &r), ENXIO, "no Tlopen of the guest's device");
+	is_int(setattr_(3, P9_ATTR_SIZE, 0, 0, 0), EINVAL, "nor a truncate");
+	clunk(3);
+
+	is_int(lcreate(2, "suid", 2, 0755, &r), 0, "mapped: create a file");
+	clunk(2);
+	walk(1, 3, "suid", &r);
+	is_int(setattr_(3, P9_ATTR_MODE, 04755, 0, 0), 0, "chmod 4755 it");
+	getattr_all(3, &a);
+	is_int(a.mode, S_IFREG | 04755, "the guest sees it setuid");
+	ok(host_plain("suid", false) && host_mode("suid") == (S_IFREG | 0700),
+	   "the host does not: 0700");
+	is_int(setattr_(3, P9_ATTR_UID | P9_ATTR_GID, 0, 1234, 5678), 0,
+	       "chown 1234:5678");
+	getattr_all(3, &a);
+	ok(a.uid == 1234 && a.gid == 5678, "the guest sees 1234:5678");
+	ok(host_plain("suid", false), "the host file is still ours");
+	setattr_(3, P9_ATTR_UID, 0, 42, 0);
+	getattr_all(3, &a);
+	ok(a.uid == 42 && a.gid == 5678, "chown 42 leaves the group");
+	is_int(setattr_(3, P9_ATTR_MODE, 0644, 0, 0), 0, "chmod 644");
+	getattr_all(3, &a);
+	ok(a.mode == (S_IFREG | 0644) && host_mode("suid") == (S_IFREG | 0600),
+	   "no longer executable, here or there");
+	clunk(3);
+
+	walk(1, 2, "", &r);
+	is_int(mkdir_(2, "sdir", 03777, &r), 0, "mapped: mkdir 3777");
+	walk(1, 3, "sdir", &r);
+	getattr_all(3, &a);
+	is_int(a.mode, S_IFDIR | 03777, "the guest sees setgid, sticky, 777");
+	ok(host_plain("sdir", true) && host_mode("sdir") == (S_IFDIR | 0700),
+	   "the host a directory of ours, 0700");
+	clunk(3);
+	is_int(mknod_(2, "fifo", S_IFIFO | 0666, 0, 0), 0, "mapped: mkfifo");
+	walk(1, 3, "fifo", &r);
+	getattr_all(3, &a);
+	is_int(a.mode, S_IFIFO | 0666, "the guest sees a FIFO");
+	ok(host_plain("fifo", false), "the host a plain file");
+	is_int(lopen(3, 0, &r), ENXIO, "no Tlopen of it");
+	clunk(3);
+	clunk(2);
+}
+
+static void test_mapped_symlinks(void)
+{
+	char target[512], data[64];
+	struct reply r;
+	struct attr a;
+	struct msg m;
+	int fd, n;
+	u8 type;
+
+	walk(1, 2, "", &r);
+	m_start(&m, P9_TSYMLINK);
+	m_u32(&m, 2);
+	m_str(&m, "sl");
+	m_str(&m, "../../etc/passwd");
+	m_u32(&m, 0);
+	send(&m, &r);
+	is_int(r.err, 0, "mapped: Tsymlink");
+	r_qid(&r, &type);
+	is_int(type, P9_QTSYMLINK, "Rsymlink's qid is a symlink's");
+	is_int(walk(1, 3, "sl/x", &r), 0, "walk through it...");
+	ok(r_u16(&r) == 1 && (r_qid(&r, &type), type == P9_QTSYMLINK),
+	   "...stops at a symlink");
+	walk(1, 3, "sl", &r);
+	getattr_all(3, &a);
+	ok(a.mode == (S_IFLNK | 0777) && a.size == 16,
+	   "the guest sees a symlink of 16 bytes");
+	m_start(&m, P9_TREADLINK);
+	m_u32(&m, 3);
+	send(&m, &r);
+	r_str(&r, target, sizeof(target));
+	is_str(target, "../../etc/passwd", "Treadlink");
+	is_int(lopen(3, 0, &r), ELOOP, "no Tlopen of it");
+	is_int(setattr_(3, P9_ATTR_UID | P9_ATTR_GID, 0, 7, 8), 0,
+	       "a guest symlink has an owner...");
+	getattr_all(3, &a);
+	ok(a.uid == 7 && a.gid == 8, "...which the guest sees");
+	clunk(3);
+	clunk(2);
+
+	host_path(target, sizeof(target), "sl");
+	fd = open(target, O_RDONLY | O_NOFOLLOW);
+	n = fd < 0 ? -1 : read(fd, data, sizeof(data) - 1);
+	if (fd >= 0)
+		close(fd);
+	data[n > 0 ? n : 0] = '\0';
+	ok(host_plain("sl", false) && !strcmp(data, "../../etc/passwd"),
+	   "the host a plain file holding the target");
+}
+
+/* Files the host put there, without xattrs, show the host's attributes. */
+static void test_mapped_host_files(void)
+{
+	char path[512], name[256];
+	struct reply r;
+	struct attr a;
+	struct stat st;
+	struct msg m;
+	u32 count;
+	u8 dtype, seen = 0;
+
+	host_path(path, sizeof(path), "plain");
+	close(open(path, O_CREAT | O_WRONLY, 0640));
+	chmod(path, 0640);
+	lstat(path, &st);
+	walk(1, 2, "plain", &r);
+	getattr_all(2, &a);
+	ok(a.mode == (S_IFREG | 0640) && a.uid == st.st_uid &&
+	   a.gid == st.st_gid, "mapped: a host file without xattrs");
+	clunk(2);
+
+	/* The guest's own user, from Tattach, and the group it asks for. */
+	m_start(&m, P9_TATTACH);
+	m_u32(&m, 20);
+	m_u32(&m, P9_NOFID);
+	m_str(&m, "user");
+	m_str(&m, "");
+	m_u32(&m, 1000);
+	send(&m, &r);
+	m_start(&m, P9_TLCREATE);
+	m_u32(&m, 20);
+	m_str(&m, "mine");
+	m_u32(&m, 2);
+	m_u32(&m, 0600);
+	m_u32(&m, 77);
+	send(&m, &r);
+	is_int(r.err, 0, "Tlcreate by guest user 1000, group 77");
+	getattr_all(20, &a);
+	ok(a.uid == 1000 && a.gid == 77 && host_plain("mine", false),
+	   "the guest sees 1000:77, the host a file of ours");
+	clunk(20);
+
+	/* Readdir cannot tell what a plain file is to the guest. */
+	walk(1, 2, "", &r);
+	lopen(2, P9_DOTL_DIRECTORY, &r);
+	m_start(&m, P9_TREADDIR);
+	m_u32(&m, 2);
+	m_u64(&m, 0);
+	m_u32(&m, 8192);
+	send(&m, &r);
+	count = r_u32(&r);
+	while (r.pos < 11 + count) {
+		r_qid(&r, NULL);
+		r_u64(&r);
+		dtype = r_u8(&r);
+		r_str(&r, name, sizeof(name));
+		if (!strcmp(name, "disk"))
+			seen |= (dtype == DT_UNKNOWN) << 0;
+		if (!strcmp(name, "sdir"))
+			seen |= (dtype == DT_DIR) << 1;
+	}
+	is_int(seen, 3, "Treaddir: DT_UNKNOWN for a file, DT_DIR for a directory");
+	clunk(2);
+
+	/* A hard link shares the inode, and so the guest's attributes. */
+	walk(1, 2, "", &r);
+	walk(1, 3, "disk", &r);
+	m_start(&m, P9_TLINK);
+	m_u32(&m, 2);
+	m_u32(&m, 3);
+	m_str(&m, "disk2");
+	send(&m, &r);
+	clunk(3);
+	walk(1, 3, "disk2", &r);
+	getattr_all(3, &a);
+	ok(!r.err && a.mode == (S_IFBLK | 0666), "a hard link of the device is one");
+	clunk(3);
+	clunk(2);
+}
+
+/* Passthrough hands the host what the guest makes: it is root's choice. */
+static void test_passthrough_nodes(void)
+{
+	char path[512];
+	struct reply r;
+	struct stat st;
+
+	if (geteuid()) {
+		skip(3, "passthrough nodes: not root");
+		return;
+	}
+	walk(1, 2, "", &r);
+	mknod_(2, "pdisk", S_IFBLK | 0600, 8, 0);
+	host_path(path, sizeof(path), "pdisk");
+	ok(!lstat(path, &st) && S_ISBLK(st.st_mode) &&
+	   st.st_rdev == makedev(8, 0), "passthrough: a host block device");
+	unlink(path);
+	lcreate(2, "psuid", 2, 0755, &r);
+	clunk(2);
+	walk(1, 2, "psuid", &r);
+	setattr_(2, P9_ATTR_MODE, 04755, 0, 0);
+	ok(host_mode("psuid") == (S_IFREG | 04755), "a host setuid file");
+	setattr_(2, P9_ATTR_UID | P9_ATTR_GID, 0, 1234, 5678);
+	host_path(path, sizeof(path), "psuid");
+	ok(!lstat(path, &st) && st.st_uid == 1234 && st.st_gid == 5678,
+	   "owned by 1234:5678 on the host");
+	unlink(path);
+	clunk(2);
+}
+
+/* The whole suite on a fresh share; 0 if the share cannot be served. */
+static int run_suite(enum p9_security sec)
+{
+	char cmd[600];
+
+	security = sec;
 	snprintf(root, sizeof(root), "/tmp/lkvm-9p-test.XXXXXX");
-	snprintf(outside, sizeof(outside), "/tmp/lkvm-9p-out.XXXXXX");
-	if (!mkdtemp(root) || !mkdtemp(outside))
-		skip_all("no temporary directory");
-	snprintf(secret, sizeof(secret), "%s/secret", outside);
-	fd = open(secret, O_CREAT | O_WRONLY, 0600);
-	close(fd);
-	umask(077);
-	/* A blocking open would hang the test: fail it instead. */
-	alarm(60);
-
-	srv = p9_server_new(root, false);
-	if (!srv)
-		skip_all("cannot serve (no openat2?)");
+	if (!mkdtemp(root))
+		return -1;
+	srv = p9_server_new(root, false, sec);
+	if (!srv) {
+		rmdir(root);
+		return -1;
+	}
+	diag("security=%s", sec == P9_SECURITY_MAPPED ? "mapped" : "passthrough");
 	test_version_attach();
 	test_files();
 	test_dirs();
@@ -892,17 +1223,46 @@ int main(void)
 	test_unlinked();
 	test_special();
 	test_xattr_lock_statfs();
+	if (sec == P9_SECURITY_MAPPED) {
+		test_mapped_nodes();
+		test_mapped_symlinks();
+		test_mapped_host_files();
+	} else {
+		test_passthrough_nodes();
+	}
 	test_malformed();
 	test_readonly();
 	p9_server_free(srv);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd))
+		diag("cleanup failed");
+	return 0;
+}
+
+int main(void)
+{
+	char secret[512], cmd[600];
+	int fd;
+
+	plan(2 * SUITE + MAPPED + PASSTHROUGH + 1);
+	snprintf(outside, sizeof(outside), "/tmp/lkvm-9p-out.XXXXXX");
+	if (!mkdtemp(outside))
+		skip_all("no temporary directory");
+	snprintf(secret, sizeof(secret), "%s/secret", outside);
+	fd = open(secret, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	umask(077);
+	/* A blocking open would hang the test: fail it instead. */
+	alarm(60);
+
+	if (run_suite(P9_SECURITY_PASSTHROUGH))
+		skip_all("cannot serve (no openat2?)");
+	if (run_suite(P9_SECURITY_MAPPED))
+		skip(SUITE + MAPPED, "mapped: no xattrs in /tmp");
 
 	ok(access(secret, F_OK) == 0, "the outside file is untouched");
-	if (system(NULL)) {
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s %s", root, outside);
-		if (system(cmd))
-			diag("cleanup failed");
-	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", outside);
+	if (system(cmd))
+		diag("cleanup failed");
 	return exit_status();
 }

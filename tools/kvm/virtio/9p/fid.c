@@ -87,14 +87,17 @@ void p9_stat_to_qid(struct p9_server *srv, const struct stat *st,
 			     0xffff000000000000ULL;
 }
 
+/* The qid of @fd, of the file type the guest sees. */
 int p9_fd_qid(struct p9_server *srv, int fd, struct p9_qid *qid)
 {
 	struct stat st;
 	int ret = p9_fstat(fd, &st);
 
-	if (!ret)
-		p9_stat_to_qid(srv, &st, qid);
-	return ret;
+	if (ret)
+		return ret;
+	st.st_mode = p9_attr_mode(srv, fd, &st);
+	p9_stat_to_qid(srv, &st, qid);
+	return 0;
 }
 
 /*
@@ -342,25 +345,4 @@ int p9_get_path_fid(struct p9_req *r, u32 id, struct p9_fid **out)
 	}
 	*out = fid;
 	return 0;
-}
-
-/*
- * A new object @fd in a directory of @dfid was created with @mode: undo
- * our own umask and give it the guest user's ownership when we can.
- */
-void p9_fixup_new(struct p9_server *srv, struct p9_fid *dfid, int fd,
-		  mode_t mode, u32 gid, struct stat *st)
-{
-	char path[40];
-
-	if (p9_fstat(fd, st))
-		return;
-	if ((mode & srv->umask) && !S_ISLNK(st->st_mode)) {
-		p9_proc_fd_path(path, sizeof(path), fd);
-		if (chmod(path, mode & 07777) == 0)
-			st->st_mode = (st->st_mode & S_IFMT) | (mode & 07777);
-	}
-	if (geteuid() == 0)
-		fchownat(fd, "", dfid->uid, gid,
-			 AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the layers of the 9P2000.L server share: the wire format
- * (wire.c), the fid table and the path security (fid.c), the message
- * handlers (ops.c) and the entry points (server.c).  Only virtio/9p/
+ * (wire.c), the fid table and the path security (fid.c), the security
+ * models (attr.c), the message handlers (ops.c) and the entry points
+ * (server.c).  Only virtio/9p/
  * includes it; include/kvm/9p.h is the server's interface.
  */
 #ifndef KVM__9P_INTERNAL_H
@@ -57,6 +58,8 @@ struct p9_server {
 	size_t root_len;
 	dev_t root_dev;
 	bool readonly;
+	enum p9_security security;
+	const char *meta;	/* the xattr prefix of mapped attributes */
 	mode_t umask;
 	u32 msize;
 
@@ -112,8 +115,20 @@ bool p9_fid_exists(struct p9_server *srv, u32 id);
 struct p9_fid *p9_fid_remove(struct p9_server *srv, u32 id);
 void p9_fid_remove_all(struct p9_server *srv);
 int p9_get_path_fid(struct p9_req *r, u32 id, struct p9_fid **out);
-void p9_fixup_new(struct p9_server *srv, struct p9_fid *dfid, int fd,
-		  mode_t mode, u32 gid, struct stat *st);
+
+/*
+ * attr.c: the security models.  What the guest sees of a host object's
+ * owner, group, mode and type, and what its changes do to the host.
+ */
+int p9_attr_init(struct p9_server *srv);
+bool p9_attr_is_meta(const char *name);
+mode_t p9_attr_mode(struct p9_server *srv, int fd, const struct stat *host);
+int p9_attr_stat(struct p9_server *srv, int fd, struct stat *st);
+mode_t p9_attr_create_mode(struct p9_server *srv, mode_t mode);
+int p9_attr_new(struct p9_server *srv, struct p9_fid *dfid, int fd,
+		mode_t mode, dev_t rdev, gid_t gid, struct stat *st);
+int p9_attr_set(struct p9_server *srv, int fd, const struct stat *host,
+		u32 valid, u32 mode, u32 uid, u32 gid);
 
 /* ops.c: runs one request; 0 with the reply body pushed, or -errno. */
 int p9_dispatch(struct p9_req *r);

@@ -236,7 +236,7 @@ static int p9_getattr(struct p9_req *r)
 	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
-	ret = p9_fstat(fid->fd, &st);
+	ret = p9_attr_stat(r->srv, fid->fd, &st);
 	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret;
@@ -271,22 +271,20 @@ static struct timespec attr_time(u32 valid, u32 bit, u32 set_bit, u64 sec,
 	return ts;
 }
 
-static int setattr_fid(struct p9_fid *fid, u32 valid, u32 mode, u32 uid,
-		       u32 gid, u64 size, struct timespec *ts)
+static int setattr_fid(struct p9_server *srv, struct p9_fid *fid, u32 valid,
+		       u32 mode, u32 uid, u32 gid, u64 size,
+		       struct timespec *ts)
 {
 	char path[40];
 	struct stat st;
 	int ret;
 
-	ret = p9_fstat(fid->fd, &st);
+	ret = p9_fstat(fid->fd, &st) ?:
+	      p9_attr_set(srv, fid->fd, &st, valid, mode, uid, gid);
 	if (ret)
 		return ret;
 	p9_proc_fd_path(path, sizeof(path), fid->fd);
 
-	/* Symlinks have no mode of their own. */
-	if ((valid & P9_ATTR_MODE) && !S_ISLNK(st.st_mode) &&
-	    chmod(path, mode & 07777))
-		return -errno;
 	if (valid & (P9_ATTR_ATIME | P9_ATTR_MTIME)) {
 		if (S_ISLNK(st.st_mode))
 			ret = utimensat(fid->fd, "", ts,
@@ -296,14 +294,11 @@ static int setattr_fid(struct p9_fid *fid, u32 valid, u32 mode, u32 uid,
 		if (ret)
 			return -errno;
 	}
-	if ((valid & (P9_ATTR_UID | P9_ATTR_GID)) &&
-	    fchownat(fid->fd, "", (valid & P9_ATTR_UID) ? uid : (uid_t)-1,
-		     (valid & P9_ATTR_GID) ? gid : (gid_t)-1,
-		     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
-		return -errno;
 	if (valid & P9_ATTR_SIZE) {
 		if (size > INT64_MAX)
 			return -EFBIG;
+		/* What the guest sees: a mapped symlink is no regular file. */
+		st.st_mode = p9_attr_mode(srv, fid->fd, &st);
 		if (!S_ISREG(st.st_mode))
 			return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		if (truncate(path, size))
@@ -338,7 +333,7 @@ static int p9_setattr(struct p9_req *r)
 	}
 	ts[0] = attr_time(valid, P9_ATTR_ATIME, P9_ATTR_ATIME_SET, asec, ansec);
 	ts[1] = attr_time(valid, P9_ATTR_MTIME, P9_ATTR_MTIME_SET, msec, mnsec);
-	ret = setattr_fid(fid, valid, mode, uid, gid, size, ts);
+	ret = setattr_fid(r->srv, fid, valid, mode, uid, gid, size, ts);
 	p9_fid_put(r->srv, fid);
 	return ret;
 }
@@ -367,10 +362,9 @@ static bool dotl_writes(u32 dotl)
 	return (dotl & P9_DOTL_ACCMODE) != 0 || (dotl & P9_DOTL_TRUNC);
 }
 
-/* Only regular files and directories are ever opened. */
-static int openable(const struct stat *st)
+static int openable_mode(mode_t mode)
 {
-	if (S_ISLNK(st->st_mode))
+	if (S_ISLNK(mode))
 		return -ELOOP;
 	/*
 	 * Device nodes, FIFOs and sockets are the guest's own business (its
@@ -378,9 +372,23 @@ static int openable(const struct stat *st)
 	 * the guest a host device, or talk to a host process through a FIFO,
 	 * or block this thread on one.
 	 */
-	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+	if (!S_ISREG(mode) && !S_ISDIR(mode))
 		return -ENXIO;
 	return 0;
+}
+
+/*
+ * Only regular files and directories are ever opened, as the host sees
+ * them and as the guest does; *@st is the guest's view of @fd.
+ */
+static int openable(struct p9_server *srv, int fd, struct stat *st)
+{
+	int ret = p9_fstat(fd, st) ?: openable_mode(st->st_mode);
+
+	if (ret)
+		return ret;
+	st->st_mode = p9_attr_mode(srv, fd, st);
+	return openable_mode(st->st_mode);
 }
 
 static int open_fid(struct p9_req *r, struct p9_fid *fid, u32 dotl,
@@ -392,7 +400,7 @@ static int open_fid(struct p9_req *r, struct p9_fid *fid, u32 dotl,
 
 	if (fid->open_fd >= 0 || fid->xattr)
 		return -EBADF;
-	ret = p9_fstat(fid->fd, &st) ?: openable(&st);
+	ret = openable(r->srv, fid->fd, &st);
 	if (ret)
 		return ret;
 	if (S_ISDIR(st.st_mode)) {
@@ -448,7 +456,7 @@ static int open_existing(struct p9_req *r, struct p9_fid *fid,
 	pfd = openat(fid->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (pfd < 0)
 		return -errno;
-	ret = p9_fstat(pfd, &st) ?: openable(&st);
+	ret = openable(r->srv, pfd, &st);
 	if (!ret && S_ISDIR(st.st_mode))
 		ret = -EISDIR;
 	fd = ret ?: p9_reopen(pfd, flags);
@@ -468,23 +476,27 @@ static int create_in(struct p9_req *r, struct p9_fid *fid, const char *name,
 {
 	int flags = dotl_to_open_flags(dotl) & ~O_DIRECTORY;
 	struct stat st;
-	int fd, pfd;
+	int fd, pfd, ret;
 
 	if (fid->open_fd >= 0 || fid->xattr)
 		return -EBADF;
+	mode = S_IFREG | (mode & 07777);
 	fd = openat(fid->fd, name,
 		    flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    mode & 07777);
+		    p9_attr_create_mode(r->srv, mode));
 	if (fd < 0 && errno == EEXIST && !(dotl & P9_DOTL_EXCL))
 		return open_existing(r, fid, name, flags, qid);
 	if (fd < 0)
 		return -errno;
 	pfd = p9_reopen(fd, O_PATH);
-	if (pfd < 0) {
+	ret = pfd < 0 ? pfd : p9_attr_new(r->srv, fid, pfd, mode, 0, gid, &st);
+	if (ret) {
+		if (pfd >= 0)
+			close(pfd);
 		close(fd);
-		return pfd;
+		unlinkat(fid->fd, name, 0);
+		return ret;
 	}
-	p9_fixup_new(r->srv, fid, pfd, mode, gid, &st);
 	p9_stat_to_qid(r->srv, &st, qid);
 	/* The fid now stands for the new, open file. */
 	close(fid->fd);
@@ -521,19 +533,27 @@ static int p9_lcreate(struct p9_req *r)
 	return p9_push_qid(r, &qid) ?: p9_push_u32(r, 0);
 }
 
-/* After mkdir/mknod/symlink: the qid of @name in @dfid, fixed up. */
+/*
+ * After mkdir/mknod/symlink: gives @name in @dfid the guest's attributes
+ * (@mode with the file type), and its qid.  An entry that cannot have
+ * them is removed again.
+ */
 static int new_entry_qid(struct p9_req *r, struct p9_fid *dfid,
-			 const char *name, mode_t mode, u32 gid,
+			 const char *name, mode_t mode, dev_t rdev, u32 gid,
 			 struct p9_qid *qid)
 {
 	struct stat st;
-	int fd;
+	int fd, ret;
 
 	fd = openat(dfid->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	p9_fixup_new(r->srv, dfid, fd, mode, gid, &st);
+	ret = p9_attr_new(r->srv, dfid, fd, mode, rdev, gid, &st);
 	close(fd);
+	if (ret) {
+		unlinkat(dfid->fd, name, S_ISDIR(mode) ? AT_REMOVEDIR : 0);
+		return ret;
+	}
 	p9_stat_to_qid(r->srv, &st, qid);
 	return 0;
 }
@@ -555,12 +575,30 @@ static int p9_mkdir(struct p9_req *r)
 	ret = p9_get_path_fid(r, id, &dfid);
 	if (ret)
 		return ret;
-	if (mkdirat(dfid->fd, name, mode & 07777))
+	mode = S_IFDIR | (mode & 07777);
+	if (mkdirat(dfid->fd, name, p9_attr_create_mode(r->srv, mode)))
 		ret = -errno;
 	else
-		ret = new_entry_qid(r, dfid, name, mode & 07777, gid, &qid);
+		ret = new_entry_qid(r, dfid, name, mode, 0, gid, &qid);
 	p9_fid_put(r->srv, dfid);
 	return ret ?: p9_push_qid(r, &qid);
+}
+
+/*
+ * Under mapped, a plain file stands for every kind of node: the host
+ * gets no device node, FIFO or socket of the guest's.
+ */
+static int make_node(struct p9_server *srv, int dirfd, const char *name,
+		     mode_t mode, dev_t rdev)
+{
+	int ret;
+
+	if (srv->security == P9_SECURITY_MAPPED)
+		ret = mknodat(dirfd, name,
+			      S_IFREG | p9_attr_create_mode(srv, mode), 0);
+	else
+		ret = mknodat(dirfd, name, mode, rdev);
+	return ret ? -errno : 0;
 }
 
 static int p9_mknod(struct p9_req *r)
@@ -587,12 +625,37 @@ static int p9_mknod(struct p9_req *r)
 	ret = p9_get_path_fid(r, id, &dfid);
 	if (ret)
 		return ret;
-	if (mknodat(dfid->fd, name, mode & (S_IFMT | 07777), makedev(ma, mi)))
-		ret = -errno;
-	else
-		ret = new_entry_qid(r, dfid, name, mode & 07777, gid, &qid);
+	mode &= S_IFMT | 07777;
+	ret = make_node(r->srv, dfid->fd, name, mode, makedev(ma, mi)) ?:
+	      new_entry_qid(r, dfid, name, mode, makedev(ma, mi), gid, &qid);
 	p9_fid_put(r->srv, dfid);
 	return ret ?: p9_push_qid(r, &qid);
+}
+
+/*
+ * Under mapped, as QEMU does, a symlink is a plain file holding its
+ * target: the host never has a symlink the guest planted, and the
+ * guest's owner of a symlink has somewhere to live.
+ */
+static int make_symlink(struct p9_server *srv, int dirfd, const char *name,
+			const char *target)
+{
+	size_t len = strlen(target);
+	ssize_t n;
+	int fd, ret;
+
+	if (srv->security != P9_SECURITY_MAPPED)
+		return symlinkat(target, dirfd, name) ? -errno : 0;
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, p9_attr_create_mode(srv, S_IFLNK));
+	if (fd < 0)
+		return -errno;
+	n = write(fd, target, len);
+	ret = n < 0 ? -errno : (size_t)n != len ? -ENOSPC : 0;
+	close(fd);
+	if (ret)
+		unlinkat(dirfd, name, 0);
+	return ret;
 }
 
 static int p9_symlink(struct p9_req *r)
@@ -615,19 +678,46 @@ static int p9_symlink(struct p9_req *r)
 	if (ret)
 		return ret;
 	/* Only ever read back, never followed here: any target is fine. */
-	if (symlinkat(target, dfid->fd, name))
-		ret = -errno;
-	else
-		ret = new_entry_qid(r, dfid, name, 0, gid, &qid);
+	ret = make_symlink(r->srv, dfid->fd, name, target) ?:
+	      new_entry_qid(r, dfid, name, S_IFLNK | 0777, 0, gid, &qid);
 	p9_fid_put(r->srv, dfid);
 	return ret ?: p9_push_qid(r, &qid);
+}
+
+/* The target of a symlink: the host's own, or a mapped one's. */
+static int read_link(struct p9_server *srv, int fd, char *buf, size_t size)
+{
+	struct stat st;
+	ssize_t len;
+	int ret, rfd;
+
+	ret = p9_fstat(fd, &st);
+	if (ret)
+		return ret;
+	if (S_ISLNK(st.st_mode)) {
+		len = readlinkat(fd, "", buf, size - 1);
+	} else if (S_ISLNK(p9_attr_mode(srv, fd, &st))) {
+		rfd = p9_reopen(fd, O_RDONLY);
+		if (rfd < 0)
+			return rfd;
+		len = pread(rfd, buf, size - 1, 0);
+		ret = len < 0 ? -errno : 0;
+		close(rfd);
+		if (ret)
+			return ret;
+	} else {
+		return -EINVAL;
+	}
+	if (len < 0)
+		return errno == ENOENT ? -EINVAL : -errno;
+	buf[len] = '\0';
+	return 0;
 }
 
 static int p9_readlink(struct p9_req *r)
 {
 	char target[PATH_MAX];
 	struct p9_fid *fid;
-	ssize_t len;
 	u32 id;
 	int ret;
 
@@ -637,20 +727,11 @@ static int p9_readlink(struct p9_req *r)
 	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
-	len = readlinkat(fid->fd, "", target, sizeof(target) - 1);
-	ret = len < 0 ? -errno : 0;
+	ret = read_link(r->srv, fid->fd, target, sizeof(target));
 	p9_fid_put(r->srv, fid);
-	if (ret)
-		return ret == -ENOENT ? -EINVAL : ret;
-	target[len] = '\0';
-	return p9_push_str(r, target);
+	return ret ?: p9_push_str(r, target);
 }
 
-/*
- * By the name the file has in the share, not through its descriptor: a
- * file the host moved out of the share, which the fid still holds, must
- * not be linked back into it.
- */
 static int link_fid(struct p9_server *srv, struct p9_fid *dfid,
 		    struct p9_fid *fid, const char *name)
 {
@@ -1151,6 +1232,10 @@ static int readdir_fill(struct p9_server *srv, int fd, char *buf, u32 count,
 			le64 = htole64(d->d_off);
 			memcpy(p + 13, &le64, 8);
 			p[21] = d->d_type;
+			/* A mapped plain file may be anything to the guest. */
+			if (d->d_type == DT_REG &&
+			    srv->security == P9_SECURITY_MAPPED)
+				p[21] = DT_UNKNOWN;
 			le16 = htole16(len);
 			memcpy(p + 22, &le16, 2);
 			memcpy(p + 24, d->d_name, len);

@@ -83,7 +83,8 @@ u32 p9_server_msize(struct p9_server *srv)
 	return READ_ONCE(srv->msize);
 }
 
-struct p9_server *p9_server_new(const char *root, bool readonly)
+struct p9_server *p9_server_new(const char *root, bool readonly,
+				enum p9_security security)
 {
 	struct p9_server *srv;
 	struct stat st;
@@ -113,6 +114,12 @@ struct p9_server *p9_server_new(const char *root, bool readonly)
 	srv->root_len = strlen(srv->root_path);
 	srv->root_dev = st.st_dev;
 	srv->readonly = readonly;
+	srv->security = security;
+	err = p9_attr_init(srv);
+	if (err) {
+		errno = -err;
+		goto fail_close;
+	}
 	srv->msize = P9_MAX_MSIZE;
 	srv->umask = umask(0);
 	umask(srv->umask);

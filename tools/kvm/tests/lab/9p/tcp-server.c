@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: tcp-server [-r] PORT DIR\n");
 		return 2;
 	}
-	srv = p9_server_new(argv[2], readonly);
+	srv = p9_server_new(argv[2], readonly, P9_SECURITY_PASSTHROUGH);
 	if (!srv) {
 		perror(argv[2]);
 		return 1;
