@@ -18,7 +18,8 @@
  * O_PATH descriptor so that a rename racing with a walk cannot redirect
  * it, host device nodes and FIFOs are never opened, and a malformed
  * message gets an Rlerror.  What the guest's owners, modes and device
- * nodes do to the host is the share's security model (below).
+ * nodes do to the host, and which xattrs the guest may have, is the
+ * share's security model (below, and virtio/9p/attr.c).
  *
  * p9_server_handle() may be called from several threads at once.
  */

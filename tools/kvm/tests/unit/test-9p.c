@@ -34,7 +34,7 @@ struct reply {
 };
 
 /* Tests in the suite run under each model, and in each model's own. */
-#define SUITE		131
+#define SUITE		146
 #define MAPPED		40
 #define PASSTHROUGH	3
 
@@ -761,6 +761,133 @@ static void test_special(void)
 	rmdir(path);
 }
 
+/* Sets (or, with @value NULL, removes) an xattr: Txattrcreate's or Tclunk's error. */
+static u32 xattr_set(u32 fid, const char *name, const char *value)
+{
+	struct reply r;
+	struct msg m;
+	u32 err;
+
+	walk(fid, 30, "", &r);
+	m_start(&m, P9_TXATTRCREATE);
+	m_u32(&m, 30);
+	m_str(&m, name);
+	m_u64(&m, value ? strlen(value) : 0);
+	m_u32(&m, 0);
+	send(&m, &r);
+	err = r.err;
+	if (!err && value && *value)
+		write_(30, 0, value, &r);
+	return clunk(30) ?: err;
+}
+
+/* Reads an xattr (or, for "", the name list) into @buf: its length. */
+static int xattr_get(u32 fid, const char *name, char *buf, size_t size,
+		     u32 *err)
+{
+	struct reply r;
+	struct msg m;
+	u32 n = 0;
+
+	m_start(&m, P9_TXATTRWALK);
+	m_u32(&m, fid);
+	m_u32(&m, 31);
+	m_str(&m, name);
+	send(&m, &r);
+	*err = r.err;
+	if (r.err)
+		return -1;
+	read_(31, 0, size - 1, &r);
+	if (!r.err) {
+		n = r_u32(&r);
+		memcpy(buf, r.buf + r.pos, n);
+	}
+	buf[n] = '\0';
+	clunk(31);
+	return n;
+}
+
+static bool in_list(const char *list, int len, const char *what)
+{
+	int i;
+
+	for (i = 0; i < len; i += strlen(list + i) + 1)
+		if (strstr(list + i, what))
+			return true;
+	return false;
+}
+
+/*
+ * The server's own xattrs are no guest's, in either model; mapped keeps
+ * security.* and trusted.* from the guest, passthrough lets it read but
+ * not write them.
+ */
+static void test_xattr_policy(void)
+{
+	bool mapped = security == P9_SECURITY_MAPPED;
+	char path[512], buf[4096];
+	struct reply r;
+	u32 err;
+	int n;
+
+	host_path(path, sizeof(path), "xa");
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	walk(1, 2, "xa", &r);
+	is_int(xattr_set(2, "user.virtfs.mode", "\xff\xff"), EACCES,
+	       "no Txattrcreate of user.virtfs.*");
+	is_int(xattr_set(2, "trusted.virtfs.uid", "\0"), EACCES,
+	       "nor of trusted.virtfs.*");
+	is_int(xattr_set(2, "user.virtfs.uid", NULL), EACCES,
+	       "nor their removal");
+	xattr_get(2, "user.virtfs.mode", buf, sizeof(buf), &err);
+	is_int(err, ENODATA, "no Txattrwalk of user.virtfs.*");
+	is_int(xattr_set(2, "trusted.lkvm", "x"), EOPNOTSUPP,
+	       "no trusted.* xattr set");
+	is_int(xattr_set(2, "security.capability", "x"), EOPNOTSUPP,
+	       "no security.* xattr set");
+	is_int(xattr_set(2, "security.lkvm", NULL), EOPNOTSUPP,
+	       "nor removed");
+
+	/* Ours and the host's, set on the host side. */
+	setxattr(path, "user.virtfs.uid", "\1\0\0\0", 4, 0);
+	if (setxattr(path, "trusted.lkvm", "host", 4, 0)) {
+		skip(1, "no trusted.* xattrs (not root?)");
+	} else {
+		n = xattr_get(2, "trusted.lkvm", buf, sizeof(buf), &err);
+		if (mapped)
+			is_int(err, EOPNOTSUPP, "mapped: trusted.* not read");
+		else
+			ok(n == 4 && !strcmp(buf, "host"),
+			   "passthrough: the host's trusted.* read");
+	}
+	n = xattr_get(2, "", buf, sizeof(buf), &err);
+	is_int(err, 0, "Txattrwalk of the name list");
+	ok(!in_list(buf, n, "virtfs"), "which has no *.virtfs.*");
+	ok(mapped ? !in_list(buf, n, "trusted.") : true,
+	   "nor, mapped, trusted.*");
+
+	/* Mapped POSIX ACLs grant nothing on the host. */
+	err = xattr_set(2, "system.posix_acl_access", "\2acl");
+	if (!mapped) {
+		skip(4, "ACLs: passthrough hands them to the host");
+	} else if (err == EOPNOTSUPP) {
+		skip(4, "no user xattrs here");
+	} else {
+		is_int(err, 0, "mapped: an ACL set");
+		n = xattr_get(2, "", buf, sizeof(buf), &err);
+		ok(in_list(buf, n, "system.posix_acl_access") &&
+		   getxattr(path, "system.posix_acl_access", NULL, 0) < 0,
+		   "listed to the guest, not on the host");
+		n = xattr_get(2, "system.posix_acl_access", buf, sizeof(buf),
+			      &err);
+		ok(n == 4 && !memcmp(buf, "\2acl", 4), "and read back");
+		is_int(xattr_set(2, "system.posix_acl_default", NULL), 0,
+		       "removing a missing default ACL is fine");
+	}
+	clunk(2);
+	unlink(path);
+}
+
 static void test_xattr_lock_statfs(void)
 {
 	struct reply r;
@@ -1223,6 +1350,7 @@ static int run_suite(enum p9_security sec)
 	test_unlinked();
 	test_special();
 	test_xattr_lock_statfs();
+	test_xattr_policy();
 	if (sec == P9_SECURITY_MAPPED) {
 		test_mapped_nodes();
 		test_mapped_symlinks();

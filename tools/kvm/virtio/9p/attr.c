@@ -317,3 +317,96 @@ int p9_attr_set(struct p9_server *srv, int fd, const struct stat *host,
 		return set_mapped(srv, fd, host, valid, mode, uid, gid);
 	return set_passthrough(fd, host, valid, mode, uid, gid);
 }
+
+/* POSIX ACLs, which QEMU's mapped model keeps as META_USER "system...". */
+static bool is_acl(const char *name)
+{
+	return !strcmp(name, "system.posix_acl_access") ||
+	       !strcmp(name, "system.posix_acl_default");
+}
+
+static bool has_prefix(const char *name, const char *prefix)
+{
+	return !strncmp(name, prefix, strlen(prefix));
+}
+
+/*
+ * The host's name for the guest's xattr @name, in @buf, or why the guest
+ * may not have it (@write: to set or remove it):
+ *  - the server's own, *.virtfs.*, are neither read nor written, in any
+ *    model (ENODATA and EACCES, as QEMU says);
+ *  - under mapped the guest has its user.* xattrs and its POSIX ACLs,
+ *    which are kept as mapped attributes so that they grant nothing on
+ *    the host; security.*, trusted.* and system.* are the host's
+ *    business: EOPNOTSUPP, which tools such as cp -a pass over;
+ *  - under passthrough the guest reads what the host has, but writes no
+ *    security.* or trusted.* xattr: a file capability, an LSM label or
+ *    an overlayfs redirect given to a host file is not what passthrough
+ *    is for, and would hold on the host whatever user runs lkvm.
+ */
+int p9_attr_xattr_name(struct p9_server *srv, const char *name, bool write,
+		       char *buf, size_t size)
+{
+	if (p9_attr_is_meta(name))
+		return write ? -EACCES : -ENODATA;
+	if (srv->security == P9_SECURITY_MAPPED) {
+		if (is_acl(name))
+			return snprintf(buf, size, "%s%s", srv->meta, name) >=
+			       (int)size ? -ERANGE : 0;
+		if (!has_prefix(name, "user."))
+			return -EOPNOTSUPP;
+	} else if (write && (has_prefix(name, "security.") ||
+			     has_prefix(name, "trusted."))) {
+		return -EOPNOTSUPP;
+	}
+	if (snprintf(buf, size, "%s", name) >= (int)size)
+		return -ERANGE;
+	return 0;
+}
+
+/* How the host's xattr @name is listed to the guest, or NULL for not. */
+static const char *listed_name(struct p9_server *srv, const char *name)
+{
+	bool mapped = srv->security == P9_SECURITY_MAPPED;
+
+	if (p9_attr_is_meta(name)) {
+		if (!mapped || !has_prefix(name, srv->meta))
+			return NULL;
+		name += strlen(srv->meta);
+		return is_acl(name) ? name : NULL;
+	}
+	if (mapped && !has_prefix(name, "user."))
+		return NULL;
+	return name;
+}
+
+/*
+ * Turns the host's list of xattr names, @len bytes at @buf, into what
+ * the guest sees, in place; returns its new length.
+ */
+size_t p9_attr_xattr_list(struct p9_server *srv, char *buf, size_t len)
+{
+	size_t in = 0, out = 0, n;
+	const char *name;
+
+	while (in < len) {
+		n = strnlen(buf + in, len - in);
+		if (n == len - in)
+			break;
+		name = listed_name(srv, buf + in);
+		in += n + 1;
+		if (!name)
+			continue;
+		n = strlen(name) + 1;
+		memmove(buf + out, name, n);
+		out += n;
+	}
+	return out;
+}
+
+/* Removing a mapped ACL that is not there is no error, as for a real one. */
+int p9_attr_xattr_removed(const char *host_name, int err)
+{
+	return err == -ENODATA && p9_attr_is_meta(host_name) ? 0 : err;
+}
+

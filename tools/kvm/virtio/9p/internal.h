@@ -129,6 +129,10 @@ int p9_attr_new(struct p9_server *srv, struct p9_fid *dfid, int fd,
 		mode_t mode, dev_t rdev, gid_t gid, struct stat *st);
 int p9_attr_set(struct p9_server *srv, int fd, const struct stat *host,
 		u32 valid, u32 mode, u32 uid, u32 gid);
+int p9_attr_xattr_name(struct p9_server *srv, const char *name, bool write,
+		       char *buf, size_t size);
+size_t p9_attr_xattr_list(struct p9_server *srv, char *buf, size_t len);
+int p9_attr_xattr_removed(const char *host_name, int err);
 
 /* ops.c: runs one request; 0 with the reply body pushed, or -errno. */
 int p9_dispatch(struct p9_req *r);

@@ -860,7 +860,7 @@ static int xattr_commit(struct p9_fid *fid)
 	p9_proc_fd_path(path, sizeof(path), fid->fd);
 	if (!fid->xattr_size) {
 		if (removexattr(path, fid->xattr_name))
-			return -errno;
+			return p9_attr_xattr_removed(fid->xattr_name, -errno);
 		return 0;
 	}
 	if (setxattr(path, fid->xattr_name, fid->xattr_buf, fid->xattr_size,
@@ -1121,7 +1121,7 @@ static int xattr_read(int fd, const char *name, char **buf, size_t *size)
 
 static int p9_xattrwalk(struct p9_req *r)
 {
-	char name[XATTR_NAME_MAX + 1];
+	char name[XATTR_NAME_MAX + 1], host[XATTR_NAME_MAX + 1] = "";
 	struct p9_fid *fid, *nfid;
 	u32 id, newid;
 	size_t size;
@@ -1130,15 +1130,20 @@ static int p9_xattrwalk(struct p9_req *r)
 
 	ret = p9_pull_u32(r, &id) ?: p9_pull_u32(r, &newid) ?:
 	      p9_pull_str(r, name, sizeof(name));
+	if (!ret && name[0])
+		ret = p9_attr_xattr_name(r->srv, name, false, host,
+					 sizeof(host));
 	if (ret)
 		return ret;
 	ret = p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
-	ret = xattr_read(fid->fd, name, &buf, &size);
+	ret = xattr_read(fid->fd, host, &buf, &size);
 	p9_fid_put(r->srv, fid);
 	if (ret)
 		return ret;
+	if (!host[0])
+		size = p9_attr_xattr_list(r->srv, buf, size);
 	nfid = p9_fid_alloc(newid, -1, 0);
 	if (!nfid) {
 		free(buf);
@@ -1155,7 +1160,7 @@ static int p9_xattrwalk(struct p9_req *r)
 
 static int p9_xattrcreate(struct p9_req *r)
 {
-	char name[XATTR_NAME_MAX + 1];
+	char name[XATTR_NAME_MAX + 1], host[XATTR_NAME_MAX + 1];
 	struct p9_fid *fid;
 	u32 id, flags;
 	u64 size;
@@ -1171,7 +1176,8 @@ static int p9_xattrcreate(struct p9_req *r)
 		return -E2BIG;
 	if (r->srv->readonly)
 		return -EROFS;
-	ret = p9_get_path_fid(r, id, &fid);
+	ret = p9_attr_xattr_name(r->srv, name, true, host, sizeof(host)) ?:
+	      p9_get_path_fid(r, id, &fid);
 	if (ret)
 		return ret;
 	mutex_lock(&fid->lock);
@@ -1179,7 +1185,7 @@ static int p9_xattrcreate(struct p9_req *r)
 		ret = -EBADF;
 		goto out;
 	}
-	fid->xattr_name = strdup(name);
+	fid->xattr_name = strdup(host);
 	fid->xattr_buf = calloc(1, size ?: 1);
 	if (!fid->xattr_name || !fid->xattr_buf) {
 		free(fid->xattr_name);
