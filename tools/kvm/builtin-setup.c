@@ -161,7 +161,11 @@ static int link_host_dirs(const char *root)
 	return ret;
 }
 
-/* A read-only share per real host directory, tagged host-NAME. */
+/*
+ * A read-only share per real host directory, tagged host-NAME.  They show
+ * the host's programs as they are, setuid bits and all: passthrough
+ * (nothing can be created in them).
+ */
 static int add_host_shares(void)
 {
 	struct stat st;
@@ -173,7 +177,8 @@ static int add_host_shares(void)
 		dir = xasprintf("/%s", host_dirs[i]);
 		tag = xasprintf(KVM_SETUP_HOST_TAG_PREFIX "%s", host_dirs[i]);
 		if (!lstat(dir, &st) && S_ISDIR(st.st_mode))
-			ret = virtio_9p__add_share(dir, tag, true);
+			ret = virtio_9p__add_share(dir, tag, true,
+						   P9_SECURITY_PASSTHROUGH);
 		free(dir);
 		free(tag);
 	}
@@ -253,8 +258,10 @@ int kvm_setup__use_default_rootfs(struct kvm_config *cfg)
 		return error("--name '%s': not usable as a root file system name",
 			     name);
 	ret = kvm_setup__create_rootfs(name, false);
+	/* The guest's own root: its owners and device nodes are not the host's. */
 	if (!ret)
-		ret = virtio_9p__add_share(root, KVM_SETUP_ROOT_TAG, false);
+		ret = virtio_9p__add_share(root, KVM_SETUP_ROOT_TAG, false,
+					   P9_SECURITY_MAPPED);
 	if (!ret)
 		ret = add_host_shares();
 	if (ret) {

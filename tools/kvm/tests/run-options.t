@@ -55,6 +55,8 @@ in_group "Basic options:" "--console <serial|virtio>" \
 	"--console stays with the machine's options"
 in_group "virtio-blk options:" "-d, --disk <image" "--disk under virtio-blk"
 in_group "virtio-9p options:" "--9p <dir,tag" "--9p under virtio-9p"
+in_group "virtio-9p options:" "passthrough the guest gets the host privileges" \
+	"--9p's help warns about security=passthrough"
 in_group "virtio-rng options:" "--rng  " "--rng under virtio-rng"
 in_group "virtio-balloon options:" "--balloon  " "--balloon under virtio-balloon"
 in_group "pvpanic options:" "--pvpanic  " "--pvpanic under pvpanic"
@@ -70,6 +72,8 @@ is "$n" 1 "each option is shown once"
 # Parsed: each device's own callback answers for its option.
 expect 129 "9p: '/nonexistent' is not a directory" "--9p of a missing directory" \
 	-- run --9p /nonexistent,x
+expect 129 "9p: unknown option 'security=none'" "--9p with an unknown model" \
+	-- run --9p "$tmp,x,security=none"
 expect 129 "is not one of pci, pci-legacy, mmio" "--virtio-transport foo" \
 	-- run --virtio-transport foo
 expect 129 "--disk $tmp/text,bogus: unknown option 'bogus'" "--disk with a bad flag" \

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-9p: shares a host directory with the guest (--9p DIR,TAG[,ro]).
- * The device is a single request queue; the protocol lives in
- * virtio/9p/ (server.c).  Requests are served on the queue's own thread, in order,
+ * virtio-9p: shares a host directory with the guest
+ * (--9p DIR,TAG[,ro][,security=mapped|passthrough]).  The device is a
+ * single request queue; the protocol lives in virtio/9p/ (server.c, and
+ * attr.c for what the security models mean).  Requests are served on the queue's own thread, in order,
  * so a slow file system never holds up a vCPU or another device.
  *
  * kvmconfig: CONFIG_NETWORK_FILESYSTEMS=y CONFIG_NET_9P=y
@@ -30,6 +31,7 @@
 #include "kvm/virtio-9p.h"
 
 #define P9_QUEUE_SIZE		128
+#define P9_SHARE_SYNTAX		"DIR,TAG[,ro][,security=mapped|passthrough]"
 
 struct p9_dev {
 	struct virtio_device vdev;
@@ -79,7 +81,8 @@ int virtio_9p__check_tag(const char *tag)
 	return 0;
 }
 
-int virtio_9p__add_share(const char *dir, const char *tag, bool readonly)
+int virtio_9p__add_share(const char *dir, const char *tag, bool readonly,
+			 enum p9_security security)
 {
 	struct p9_share_params *p;
 	struct stat st;
@@ -101,13 +104,30 @@ int virtio_9p__add_share(const char *dir, const char *tag, bool readonly)
 	p->host_dir = xstrdup(dir);
 	p->tag = xstrdup(tag);
 	p->readonly = readonly;
+	p->security = security;
 	return 0;
 }
 
-/* DIR,TAG[,ro]: a bare DIR gets its last component as the tag. */
+/* One option after DIR,TAG: ro, security=mapped|passthrough. */
+static int parse_opt(const char *opt, bool *readonly,
+		     enum p9_security *security)
+{
+	if (!strcmp(opt, "ro"))
+		*readonly = true;
+	else if (!strcmp(opt, "security=mapped"))
+		*security = P9_SECURITY_MAPPED;
+	else if (!strcmp(opt, "security=passthrough"))
+		*security = P9_SECURITY_PASSTHROUGH;
+	else
+		return -1;
+	return 0;
+}
+
+/* DIR,TAG[,OPT...]: a bare DIR gets its last component as the tag. */
 int virtio_9p__parse_share(const char *arg)
 {
 	char *copy = xstrdup(arg), *dir, *tag, *opt, *save = NULL;
+	enum p9_security security = P9_SECURITY_MAPPED;
 	const char *name;
 	bool readonly = false;
 	int ret;
@@ -116,22 +136,21 @@ int virtio_9p__parse_share(const char *arg)
 	tag = strtok_r(NULL, ",", &save);
 	name = tag;
 	while ((opt = strtok_r(NULL, ",", &save))) {
-		if (strcmp(opt, "ro")) {
+		if (parse_opt(opt, &readonly, &security)) {
 			error("9p: unknown option '%s' in '%s'", opt, arg);
 			free(copy);
 			return -1;
 		}
-		readonly = true;
 	}
 	if (!dir) {
 		free(copy);
-		return error("9p: expected DIR,TAG[,ro]");
+		return error("9p: expected " P9_SHARE_SYNTAX);
 	}
 	if (!name) {
 		tag = strrchr(dir, '/');
 		name = tag && tag[1] ? tag + 1 : "lkvm";
 	}
-	ret = virtio_9p__add_share(dir, name, readonly);
+	ret = virtio_9p__add_share(dir, name, readonly, security);
 	free(copy);
 	return ret;
 }
@@ -151,14 +170,14 @@ const struct p9_share_params *virtio_9p__share(int index)
 static int opt_9p(const struct option *opt, const char *arg, int unset)
 {
 	if (unset || !arg)
-		return error("--9p needs DIR,TAG[,ro]");
+		return error("--9p needs " P9_SHARE_SYNTAX);
 	return virtio_9p__parse_share(arg);
 }
 
 static const struct option p9_options[] = {
 	OPT_GROUP("virtio-9p options:"),
-	OPT_CALLBACK(0, "9p", NULL, "dir,tag[,ro]",
-		     "share a host directory over virtio-9p (repeatable)",
+	OPT_CALLBACK(0, "9p", NULL, "dir,tag[,ro][,security=mapped|passthrough]",
+		     "share a host directory over virtio-9p (repeatable); mapped (the default) keeps the guest's owners, modes and device nodes in xattrs of plain files; with passthrough the guest gets the host privileges of the user running lkvm: device nodes, setuid files, ownership",
 		     opt_9p),
 	OPT_END()
 };
@@ -172,8 +191,13 @@ static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
 	int ret;
 
 	p9 = xzalloc(sizeof(*p9));
-	p9->srv = p9_server_new(p->host_dir, p->readonly,
-				 P9_SECURITY_PASSTHROUGH);
+	p9->srv = p9_server_new(p->host_dir, p->readonly, p->security);
+	if (!p9->srv && errno == EOPNOTSUPP) {
+		ret = error("9p: cannot share '%s' with security=mapped: its file system has no user xattrs to keep the guest's owners and modes in",
+			    p->host_dir);
+		free(p9);
+		return ret;
+	}
 	if (!p9->srv) {
 		ret = error("9p: cannot share '%s': %s", p->host_dir,
 			    strerror(errno));
@@ -201,8 +225,9 @@ static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
 	if (ret)
 		return ret;
 	p9_devs[nr_p9_devs++] = p9;
-	pr_debug("%s: %s as '%s'%s", p9->name, p->host_dir, p->tag,
-		 p->readonly ? " (read-only)" : "");
+	pr_debug("%s: %s as '%s'%s, security=%s", p9->name, p->host_dir,
+		 p->tag, p->readonly ? " (read-only)" : "",
+		 p->security == P9_SECURITY_MAPPED ? "mapped" : "passthrough");
 	return 0;
 }
 

@@ -4,23 +4,30 @@
 
 #include <stdbool.h>
 
+#include "kvm/9p.h"
+
 /* Longest mount tag we offer (the guest mounts it with -t 9p TAG). */
 #define VIRTIO_9P_MAX_TAG	64
 #define LKVM_MAX_9P_SHARES	16
 
-/* A host directory the guest sees (--9p DIR,TAG[,ro]). */
+/* A host directory the guest sees (--9p DIR,TAG[,ro][,security=...]). */
 struct p9_share_params {
 	const char *host_dir;
 	const char *tag;
 	bool readonly;
+	enum p9_security security;
 };
 
 /*
  * Adds a share; one virtio-9p device is created per share at virtio
  * init.  Both return 0 or -1 with an error printed.
  */
-int virtio_9p__add_share(const char *dir, const char *tag, bool readonly);
-/* "DIR,TAG[,ro]", as given to --9p. */
+int virtio_9p__add_share(const char *dir, const char *tag, bool readonly,
+			 enum p9_security security);
+/*
+ * "DIR,TAG[,ro][,security=mapped|passthrough]", as given to --9p; mapped
+ * unless passthrough is asked for.
+ */
 int virtio_9p__parse_share(const char *arg);
 int virtio_9p__check_tag(const char *tag);
 

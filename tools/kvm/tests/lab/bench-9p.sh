@@ -38,13 +38,14 @@ bench_check()
 }
 
 # Both transports: virtio-mmio (QEMU -M microvm) and modern virtio-pci
-# (QEMU -M pc).
+# (QEMU -M pc).  Both share passthrough, like with like: QEMU's
+# mapped-xattr needs user xattrs, which the tmpfs of the lab's L1 has not.
 fsdev="-fsdev local,id=fs0,path=share,security_model=passthrough"
 for t in ${BENCH_9P_TRANSPORTS:-mmio pci}; do
 	for vmm in lkvm qemu; do
 		cmdline=$LAB_CMDLINE_DEFAULT
 		case $vmm-$t in
-		lkvm-*)	opts="-m 256 --9p share,bench --virtio-transport $t" ;;
+		lkvm-*)	opts="-m 256 --9p share,bench,security=passthrough --virtio-transport $t" ;;
 		qemu-mmio)
 			# As in bench-blk.sh: devices on the command line, and
 			# no i8042 to reboot through.
