@@ -6,7 +6,14 @@
 #
 # 9p-virtio: the guest mounts a read-write and a read-only share (two
 # directories in the case directory, which comes back to the host) and
-# runs 9p/guest-tests.sh; check_9p then looks at the result from the host.
+# runs 9p/guest-tests.sh; both are security=mapped, the default.  The
+# post script looks at the guest's attributes in the xattrs (in L1: they
+# do not come back), check_9p at the rest from the host.
+#
+# 9p-security: a root guest's mknod, chmod 4755 and chown on a mapped
+# and on a passthrough share; the post script checks that the mapped
+# share got plain files of the lkvm user (root in L1), the passthrough
+# one what the help text warns about.
 #
 # The other two cases run lkvm again from their post script in L1, whose
 # userspace is "the host" there: 'lkvm sandbox' must exit with the
@@ -29,12 +36,14 @@ check_9p()
 
 	diff -r "$tmp/src" "$d/rw/untar" >/dev/null
 	ok $? "9p host: the untarred tree equals the original"
-	[ "$(stat -c %u:%g:%a "$d/rw/h1" 2>/dev/null)" = 1234:567:751 ]
-	ok $? "9p host: chown and chmod reached the host"
 	[ "$(stat -c %i "$d/rw/h1")" = "$(stat -c %i "$d/rw/h2")" ]
 	ok $? "9p host: a real hard link"
-	[ "$(readlink "$d/rw/sl")" = some/target ] && [ -p "$d/rw/fifo" ]
-	ok $? "9p host: symlink and fifo"
+	[ -f "$d/rw/sl" ] && [ "$(cat "$d/rw/sl")" = some/target ] &&
+		[ -f "$d/rw/fifo" ] && [ -f "$d/rw/disk" ]
+	ok $? "9p host: the guest's symlink, FIFO and device are plain files"
+	[ -z "$(find "$d/rw" -type b -o -type c -o -type p -o -type s -o \
+		-type l -o -perm /6002)" ]
+	ok $? "9p host: no special file, symlink, setuid or world-writable file"
 	[ -d "$d/outside" ] && [ -z "$(ls -A "$d/outside")" ] &&
 		[ ! -e "$d/lkvm-9p-pwned" ] && [ ! -e "$d/rw/esc/lkvm-9p-pwned" ]
 	ok $? "9p host: nothing written outside the share"
@@ -42,13 +51,46 @@ check_9p()
 	ok $? "9p host: the read-only share is unchanged"
 }
 
+# In L1, where the xattrs are: what the guest set, and the host's own.
+post_9p='
+is "$(./9p-tool meta rw/h1)" 1234:567:100751 "9p L1: chown and chmod in the xattrs"
+is "$(./9p-tool meta rw/disk)" 1234:5678:60666:8,0 "9p L1: the block device in the xattrs"
+is "$(./9p-tool meta rw/suid)" 0:0:104755 "9p L1: setuid in the xattrs"
+is "$(stat -c %u:%a rw/h1) $(stat -c %u:%a rw/disk) $(stat -c %u:%a rw/suid)" \
+	"0:700 0:600 0:700" "9p L1: the files are root'"'"'s alone"
+'
+
 lab_case 9p-virtio --guest 9p/guest-virtio.sh \
 	--guest-file "$tmp/9p-tool:bin/9p-tool" \
 	--guest-file "$LAB_DIR/9p/guest-tests.sh:lab/9p-tests.sh" \
-	--file "$tmp/src.tar" \
+	--file "$tmp/src.tar" --file "$tmp/9p-tool" \
 	--pre "mkdir -p rw ro outside && mv src.tar rw/ && echo readonly >ro/file" \
 	--opts "-m 256 --9p rw,lkvmrw --9p ro,lkvmro,ro" \
-	--timeout 600 --check check_9p
+	--timeout 600 --post "$post_9p" --check check_9p
+
+# lkvm runs as root in L1: "the lkvm user's" is root's.  What passthrough
+# made is removed before the case directory goes back to the host.
+post_security='
+for f in disk suid owned; do
+	diag "m/$f: $(stat -c "%F %u:%g %a" m/$f), xattrs $(./9p-tool meta m/$f)"
+done
+[ -f m/disk ] && [ ! -s m/disk ] && [ -f m/suid ] && [ -f m/owned ]
+ok $? "mapped: the host has plain files"
+is "$(stat -c %u:%g:%a m/disk) $(stat -c %u:%a m/suid) $(stat -c %u:%g m/owned)" \
+	"0:0:600 0:700 0:0" "mapped: root'"'"'s alone, no setuid, no chown"
+is "$(./9p-tool meta m/disk)" 0:0:60666:8,0 "mapped: the device node in the xattrs"
+is "$(./9p-tool meta m/suid)" 0:0:104755 "mapped: setuid in the xattrs"
+is "$(./9p-tool meta m/owned)" 1234:5678:100644 "mapped: the owner in the xattrs"
+[ -b p/disk ] && [ "$(stat -c %t:%T:%a p/disk)" = 8:0:666 ] && [ -u p/suid ] &&
+	[ "$(stat -c %u:%g p/owned)" = 1234:5678 ]
+ok $? "passthrough: a host block device, a setuid file, a chown"
+rm -f p/disk p/suid
+'
+
+lab_case 9p-security --guest 9p/guest-security.sh \
+	--file "$tmp/9p-tool" --pre "mkdir -p m p" \
+	--opts "-m 256 --9p m,mapped --9p p,pass,security=passthrough" \
+	--timeout 120 --post "$post_security"
 
 # The post scripts run in L1 with the driver's variables ($lkvm, $root,
 # $KERNEL); HOME points into the case directory so that the rootfs comes

@@ -4,9 +4,10 @@
  * Linux guest in plain QEMU (no nested KVM) can mount it with
  * trans=tcp and exercise the server with the real v9fs client.
  *
- *	tcp-server [-r] PORT DIR
+ *	tcp-server [-r] [-p] PORT DIR
  *
- * Listens on 127.0.0.1:PORT and serves one connection at a time.
+ * Listens on 127.0.0.1:PORT and serves one connection at a time: -r
+ * read-only, -p with security=passthrough (else mapped).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -80,20 +81,24 @@ static void serve(struct p9_server *srv, int fd)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
+	enum p9_security security = P9_SECURITY_MAPPED;
 	struct p9_server *srv;
 	bool readonly = false;
 	int lfd, fd, one = 1;
 
-	if (argc > 1 && !strcmp(argv[1], "-r")) {
-		readonly = true;
-		argv++;
-		argc--;
+	for (; argc > 1 && argv[1][0] == '-'; argv++, argc--) {
+		if (!strcmp(argv[1], "-r"))
+			readonly = true;
+		else if (!strcmp(argv[1], "-p"))
+			security = P9_SECURITY_PASSTHROUGH;
+		else
+			break;
 	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: tcp-server [-r] PORT DIR\n");
+		fprintf(stderr, "usage: tcp-server [-r] [-p] PORT DIR\n");
 		return 2;
 	}
-	srv = p9_server_new(argv[2], readonly, P9_SECURITY_PASSTHROUGH);
+	srv = p9_server_new(argv[2], readonly, security);
 	if (!srv) {
 		perror(argv[2]);
 		return 1;
