@@ -12,11 +12,16 @@
  * canary's and the scratch directory's entries, sizes, modes, link
  * counts and times never change, and after every message each
  * descriptor of this process that names something in the scratch
- * directory names something in the share.
+ * directory names something in the share.  Under security=mapped, after
+ * every message that makes or changes a file the share holds nothing but
+ * plain files and directories of ours, none setuid, setgid, sticky or
+ * writable by others, and no symlink but those it started with.
  *
- * Input: flags[1], then messages: op[1] and its fields (see message()).
+ * Input: flags[1] (1: read-only, 2: passthrough), then messages: op[1]
+ * and its fields (see message()).
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -45,6 +50,9 @@ static const char * const watched[] = {
 };
 static struct stat watched_st[ARRAY_SIZE(watched)];
 static int watched_entries[ARRAY_SIZE(watched)];
+/* The symlinks the share starts with, which a mapped share may rename. */
+static const char * const share_links[] = { "link", "abs", "d/deep" };
+static ino_t link_ino[ARRAY_SIZE(share_links)];
 
 static void put(const void *p, size_t n)
 {
@@ -100,7 +108,13 @@ static void remove_scratch(void)
 /* The share, as every input finds it. */
 static void make_share(void)
 {
-	chmod(share, 0755);
+	char path[256];
+	struct stat st;
+	unsigned int i;
+
+	/* A passthrough input may have chmod'ed and chown'ed it. */
+	if (chmod(share, 0755) || chown(share, geteuid(), getegid()))
+		abort();
 	nftw(share, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	write_file(share, "f", "data");
 	make_at(share, "d", true, NULL);
@@ -108,6 +122,12 @@ static void make_share(void)
 	make_at(share, "link", false, "../canary");
 	make_at(share, "abs", false, canary);
 	make_at(share, "d/deep", false, "../../canary/secret");
+	for (i = 0; i < ARRAY_SIZE(share_links); i++) {
+		snprintf(path, sizeof(path), "%s/%s", share, share_links[i]);
+		if (lstat(path, &st))
+			abort();
+		link_ino[i] = st.st_ino;
+	}
 }
 
 static int count_entries(const char *path)
@@ -160,6 +180,35 @@ static void check_canary(void)
 			continue;
 		fprintf(stderr, "fuzz: %s/%s changed\n", scratch, watched[i]);
 		abort();
+	}
+}
+
+static int check_mapped_one(const char *path, const struct stat *st,
+			    int type, struct FTW *ftw)
+{
+	mode_t bad = S_ISUID | S_ISGID | S_ISVTX | 0022;
+	unsigned int i;
+
+	if (S_ISLNK(st->st_mode)) {
+		for (i = 0; i < ARRAY_SIZE(link_ino); i++)
+			if (st->st_ino == link_ino[i])
+				return 0;
+	} else if ((S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)) &&
+		   !(st->st_mode & bad) && st->st_uid == geteuid()) {
+		return 0;
+	}
+	fprintf(stderr, "fuzz: mapped share holds %s, mode %o, uid %u\n",
+		path, st->st_mode, st->st_uid);
+	abort();
+}
+
+/* Under mapped, nothing the guest does is more than a plain file of ours. */
+static void check_mapped(void)
+{
+	switch (msg[4]) {
+	case P9_TLCREATE: case P9_TMKDIR: case P9_TMKNOD: case P9_TSYMLINK:
+	case P9_TLINK: case P9_TSETATTR: case P9_TRENAME: case P9_TRENAMEAT:
+		nftw(share, check_mapped_one, 16, FTW_PHYS);
 	}
 }
 
@@ -395,13 +444,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	u8 flags = fuzz_u8(&in);
+	enum p9_security security;
 	struct p9_server *srv;
 	struct iovec req, out[2];
 	size_t room, rlen;
 	int i;
 
 	make_share();
-	srv = p9_server_new(share, flags & 1, P9_SECURITY_PASSTHROUGH);
+	security = flags & 2 ? P9_SECURITY_PASSTHROUGH : P9_SECURITY_MAPPED;
+	srv = p9_server_new(share, flags & 1, security);
+	/* A scratch directory without user xattrs cannot be mapped. */
+	if (!srv && errno == EOPNOTSUPP) {
+		security = P9_SECURITY_PASSTHROUGH;
+		srv = p9_server_new(share, flags & 1, security);
+	}
 	fuzz_assert(srv);
 	for (i = 0; i < MAX_MSGS && in.left; i++) {
 		u16 split = fuzz_u16(&in);
@@ -418,6 +474,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (trace)
 			trace_reply(rlen);
 		check_fds();
+		if (security == P9_SECURITY_MAPPED)
+			check_mapped();
 	}
 	p9_server_free(srv);
 	check_canary();
