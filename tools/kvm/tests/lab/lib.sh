@@ -61,7 +61,9 @@ LAB_L1_CPUS=${LAB_L1_CPUS:-1}
 # L1's console shows warnings (a soft lockup's backtrace, on every CPU)
 # but not the boot chatter.
 LAB_L1_APPEND=${LAB_L1_APPEND-quiet loglevel=5 softlockup_all_cpu_backtrace=1}
-LAB_L1_MODULES="irqbypass ccp kvm kvm_amd virtio_pci virtio_blk"
+# KVM, virtio-blk for the results disk, and tun + vhost_net for the
+# guests' taps (virtio-net's tap and vhost-net backends).
+LAB_L1_MODULES="irqbypass ccp kvm kvm_amd virtio_pci virtio_blk tun vhost_net"
 LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
 	virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4 pvpanic_pci"
 
@@ -282,8 +284,8 @@ lab_populate()
 	lab_cpio "$lab_work/base" "$root/i/base.cpio.gz"
 }
 
-# The L1 initramfs: busybox, /init, KVM + virtio-blk modules, lkvm and its
-# libraries, QEMU when the benchmark needs it, and the lab directory.
+# The L1 initramfs: busybox, /init, KVM, virtio-blk and tap modules, lkvm
+# and its libraries, QEMU when the benchmark needs it, and the lab directory.
 lab_build_l1()
 {
 	local l1=$1
