@@ -42,6 +42,10 @@
 #                       liburing, ...: lkvm version --build-options); it is
 #                       reported as skipped, with the reason, without it
 #
+# lab_l1_prog PROG [NAME] puts a host program (with its shared libraries)
+# into L1 as /bin/NAME (default: its own name), for --pre and --post: the
+# peers of a test, such as iperf3.  In direct mode the host's is used.
+#
 # All cases of one lab_run share one L1 boot.  LKVM_LAB=direct|nested
 # forces the mode (default: direct when the host's KVM is VMX/SVM based),
 # LAB_KEEP=1 keeps the work directory, LAB_VERBOSE=1 shows the L1 console.
@@ -69,6 +73,7 @@ LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
 
 lab_cases=()
 lab_skipped=()
+lab_l1_progs=()
 lab_need=" "
 lab_lockdep=
 
@@ -153,6 +158,15 @@ lab_case()
 	VMM=$(lab_sq "$vmm")
 	EOF
 	lab_cases+=("$name|$(basename "$dir")|$rc|$end|$check")
+}
+
+# lab_l1_prog PROG [NAME]: see the header.
+lab_l1_prog()
+{
+	local p
+
+	p=$(command -v "$1") || lab_die "no program $1 (tools/kvm/scripts/install-deps)"
+	lab_l1_progs+=("$p:${2:-$(basename "$p")}")
 }
 
 # --- building the images --------------------------------------------------
@@ -285,10 +299,11 @@ lab_populate()
 }
 
 # The L1 initramfs: busybox, /init, KVM, virtio-blk and tap modules, lkvm
-# and its libraries, QEMU when the benchmark needs it, and the lab directory.
+# and its libraries, QEMU when the benchmark needs it, the programs of
+# lab_l1_prog, and the lab directory.
 lab_build_l1()
 {
-	local l1=$1
+	local l1=$1 p
 
 	lab_busybox_root "$l1"
 	install -m 755 "$LAB_DIR/l1-init" "$l1/init"
@@ -303,6 +318,9 @@ lab_build_l1()
 			/usr/share/qemu/kvmvapic.bin /usr/share/seabios/bios-256k.bin \
 			"$l1/lab/share/qemu/"
 	fi
+	for p in "${lab_l1_progs[@]}"; do
+		lab_copy_prog "${p%%:*}" "$l1" "bin/${p#*:}"
+	done
 	lab_cpio "$l1" "$lab_work/l1.cpio"
 }
 
