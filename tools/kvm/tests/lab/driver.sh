@@ -9,10 +9,10 @@
 #
 # ROOT holds bin/lkvm, the kernels and initramfs pieces the cases name,
 # and cases/NAME/case.env (+ files/, pre.sh, post.sh); see lib.sh.  For
-# each case, OUT/NAME/ receives the case's files, the VMM's stdout
-# (console) and stderr, its exit status (rc), the wall time in
-# centiseconds (wall), and TAP from post.sh (post.tap).  OUT/lab/ says
-# whether /dev/kvm exists and what "lkvm version" printed.
+# each case, OUT/NAME/ receives the case's files, the VMM's command line
+# (cmdline), its stdout (console) and stderr, its exit status (rc), the
+# wall time in centiseconds (wall), and TAP from post.sh (post.tap).
+# OUT/lab/ says whether /dev/kvm exists and what "lkvm version" printed.
 
 root=$1
 out=$2
@@ -87,9 +87,11 @@ run_vmm()
 
 	cmd=$(vmm_cmd)
 	if [ "$VMM" = qemu ]; then
+		echo "$cmd -append \"$CMDLINE\"" >cmdline
 		timeout -s KILL "$TIMEOUT" $cmd -append "$CMDLINE" \
 			>console 2>stderr </dev/null &
 	else
+		echo "$cmd -p \"$CMDLINE\"" >cmdline
 		timeout -s KILL "$TIMEOUT" $cmd -p "$CMDLINE" \
 			>console 2>stderr </dev/null &
 	fi
