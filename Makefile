@@ -28,7 +28,7 @@ help:
 	@echo '  check-unit    - run the tests that need no guest kernel'
 	@echo '  check-lab     - run the tests that boot real kernels (nested lab if needed)'
 	@echo '  check-features - fail unless every optional library is found (CI)'
-	@echo '  bench         - run the benchmarks: boot, virtio-blk, 9p (lkvm against QEMU)'
+	@echo '  bench         - run the benchmarks: boot, virtio-blk, 9p, virtio-net (lkvm against QEMU)'
 	@echo '  bench-boot    - boot-to-init time, lkvm against QEMU microvm (BENCH_RUNS=5)'
 	@echo '  fuzz          - run every libFuzzer harness FUZZ_TIME seconds (120; FUZZ=name: one)'
 	@echo '  fuzz-smoke    - run each harness a few seconds from its seeds, fail on a crash'
