@@ -62,24 +62,28 @@ static bool vector_masked(struct pci_msix *msix, struct pci_msix_vector *v)
 	return msix->masked || (v->ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT);
 }
 
+/* Gives @v its MSI route and an irqfd on it, once. */
+static void vector_route(struct pci_msix *msix, struct pci_msix_vector *v)
+{
+	if (v->gsi >= 0)
+		return;
+	v->gsi = irq__add_msi_route(msix->kvm, &v->msg, msix->pdev->dev_num << 3);
+	if (v->gsi < 0)
+		return;
+	v->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (v->fd < 0 || irq__add_irqfd(msix->kvm, v->gsi, v->fd, -1) < 0) {
+		if (v->fd >= 0)
+			close(v->fd);
+		v->fd = -1;
+	}
+}
+
 static void vector_fire(struct pci_msix *msix, struct pci_msix_vector *v)
 {
 	struct kvm_msi msi;
 	u64 one = 1;
 
-	if (v->gsi < 0) {
-		v->gsi = irq__add_msi_route(msix->kvm, &v->msg,
-					    msix->pdev->dev_num << 3);
-		if (v->gsi >= 0) {
-			v->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-			if (v->fd < 0 ||
-			    irq__add_irqfd(msix->kvm, v->gsi, v->fd, -1) < 0) {
-				if (v->fd >= 0)
-					close(v->fd);
-				v->fd = -1;
-			}
-		}
-	}
+	vector_route(msix, v);
 	if (v->fd >= 0 && write(v->fd, &one, sizeof(one)) == sizeof(one))
 		return;
 
@@ -91,6 +95,52 @@ static void vector_fire(struct pci_msix *msix, struct pci_msix_vector *v)
 	};
 	if (ioctl(msix->kvm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
 		pr_debug("KVM_SIGNAL_MSI: %s", strerror(errno));
+}
+
+/* Tells a bypass user of @v whether the irqfd may be used now. */
+static void vector_tell_bypass(struct pci_msix *msix, struct pci_msix_vector *v)
+{
+	bool blocked = !msix->enabled || vector_masked(msix, v);
+
+	if (!v->bypass_route || blocked == v->bypass_blocked)
+		return;
+	v->bypass_blocked = blocked;
+	v->bypass_route(v->bypass_opaque, blocked ? -1 : v->fd);
+}
+
+int pci_msix__bypass(struct pci_msix *msix, u16 vector,
+		     void (*route)(void *opaque, int irqfd), void *opaque)
+{
+	struct pci_msix_vector *v;
+	int ret = -EINVAL;
+
+	mutex_lock(&msix->lock);
+	if (vector >= msix->nr_vectors)
+		goto out;
+	v = &msix->vectors[vector];
+	ret = -EBUSY;
+	if (v->bypass_route)
+		goto out;
+	vector_route(msix, v);
+	ret = -EOPNOTSUPP;
+	if (v->fd < 0)
+		goto out;
+	v->bypass_route = route;
+	v->bypass_opaque = opaque;
+	v->bypass_blocked = !msix->enabled || vector_masked(msix, v);
+	route(opaque, v->bypass_blocked ? -1 : v->fd);
+	ret = 0;
+out:
+	mutex_unlock(&msix->lock);
+	return ret;
+}
+
+void pci_msix__unbypass(struct pci_msix *msix, u16 vector)
+{
+	mutex_lock(&msix->lock);
+	if (vector < msix->nr_vectors)
+		msix->vectors[vector].bypass_route = NULL;
+	mutex_unlock(&msix->lock);
 }
 
 void pci_msix__signal(struct pci_msix *msix, u16 vector)
@@ -142,6 +192,7 @@ void pci_msix__table_access(struct pci_msix *msix, u32 off, u8 *data,
 			irq__update_msi_route(msix->kvm, v->gsi, &v->msg);
 	}
 	v->ctrl = entry[3] & PCI_MSIX_ENTRY_CTRL_MASKBIT;
+	vector_tell_bypass(msix, v);
 	if (was_masked && !vector_masked(msix, v) && v->pending) {
 		v->pending = false;
 		vector_fire(msix, v);
@@ -174,6 +225,8 @@ static void control_write(struct pci_msix *msix, u16 ctrl)
 	mutex_lock(&msix->lock);
 	msix->enabled = ctrl & PCI_MSIX_FLAGS_ENABLE;
 	msix->masked = ctrl & PCI_MSIX_FLAGS_MASKALL;
+	for (i = 0; i < msix->nr_vectors; i++)
+		vector_tell_bypass(msix, &msix->vectors[i]);
 	for (i = 0; msix->enabled && i < msix->nr_vectors; i++) {
 		struct pci_msix_vector *v = &msix->vectors[i];
 

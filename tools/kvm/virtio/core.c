@@ -408,6 +408,24 @@ void virtq__interrupt(struct virtq *vq)
 		vdev->transport_ops->signal_vq(vdev, vq);
 }
 
+int virtq__bypass(struct virtq *vq, void (*route)(void *opaque, int irqfd),
+		  void *opaque)
+{
+	struct virtio_device *vdev = vq->vdev;
+
+	if (!vdev->transport_ops || !vdev->transport_ops->vq_bypass)
+		return -EOPNOTSUPP;
+	return vdev->transport_ops->vq_bypass(vdev, vq, route, opaque);
+}
+
+void virtq__unbypass(struct virtq *vq)
+{
+	struct virtio_device *vdev = vq->vdev;
+
+	if (vdev->transport_ops && vdev->transport_ops->vq_unbypass)
+		vdev->transport_ops->vq_unbypass(vdev, vq);
+}
+
 void virtq__signal(struct virtq *vq)
 {
 	if (virtq_need_signal(vq))

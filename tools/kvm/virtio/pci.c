@@ -16,6 +16,7 @@
  *
  * kvmconfig: CONFIG_VIRTIO_PCI=y
  */
+#include <errno.h>
 #include <string.h>
 
 #include <linux/kernel.h>
@@ -315,9 +316,35 @@ static void vpci_build_config(struct virtio_pci *vpci)
 	pdev->cfg[CAP_PCICFG + offsetof(struct virtio_pci_cap, bar)] = 0;
 }
 
+static int vpci_vq_bypass(struct virtio_device *vdev, struct virtq *vq,
+			  void (*route)(void *opaque, int irqfd), void *opaque)
+{
+	struct virtio_pci *vpci = to_vpci(vdev);
+	u16 vector = READ_ONCE(vq->msix_vector);
+	int ret;
+
+	/* Without MSI-X the ISR must be set too: lkvm has to do it. */
+	if (!pci_msix__enabled(&vpci->msix) || vector == VIRTIO_NO_VECTOR)
+		return -EOPNOTSUPP;
+	ret = pci_msix__bypass(&vpci->msix, vector, route, opaque);
+	/* The driver may move the queue to another vector meanwhile. */
+	if (!ret)
+		vq->bypass_vector = vector;
+	return ret;
+}
+
+static void vpci_vq_unbypass(struct virtio_device *vdev, struct virtq *vq)
+{
+	struct virtio_pci *vpci = to_vpci(vdev);
+
+	pci_msix__unbypass(&vpci->msix, vq->bypass_vector);
+}
+
 static const struct virtio_transport_ops vpci_transport_ops = {
 	.signal_vq = vpci_signal_vq,
 	.signal_config = vpci_signal_config,
+	.vq_bypass = vpci_vq_bypass,
+	.vq_unbypass = vpci_vq_unbypass,
 };
 
 int virtio_pci__init(struct kvm *kvm, struct virtio_device *vdev)

@@ -27,6 +27,10 @@ struct pci_msix_vector {
 	int gsi;		/* MSI route, -1 until first used */
 	int fd;			/* irqfd on the route */
 	bool pending;
+	/* A bypass user (pci_msix__bypass()), told of mask changes. */
+	void (*bypass_route)(void *opaque, int irqfd);
+	void *bypass_opaque;
+	bool bypass_blocked;	/* what it was last told */
 };
 
 struct pci_msix {
@@ -67,6 +71,20 @@ void pci_msix__pba_read(struct pci_msix *msix, u32 off, u8 *data, u32 len);
 
 /* Interrupts the guest with @vector, or sets it pending while masked. */
 void pci_msix__signal(struct pci_msix *msix, u16 vector);
+
+/*
+ * Hands the irqfd of @vector to a datapath in the kernel (vhost), which
+ * then interrupts the guest without an lkvm thread in between.  KVM's
+ * irqfd knows nothing of masking, so @route is called, with msix->lock
+ * held, once now and then whenever the vector's state changes: with the
+ * irqfd while the vector may fire, with -1 while it is masked (or MSI-X
+ * is off), when the user must signal through pci_msix__signal() instead,
+ * which leaves the interrupt pending.  One user per vector.  0, or
+ * -errno (no route, or the vector has a user already).
+ */
+int pci_msix__bypass(struct pci_msix *msix, u16 vector,
+		     void (*route)(void *opaque, int irqfd), void *opaque);
+void pci_msix__unbypass(struct pci_msix *msix, u16 vector);
 
 static inline bool pci_msix__enabled(struct pci_msix *msix)
 {

@@ -99,6 +99,7 @@ struct virtq {
 	u64 avail_addr;
 	u64 used_addr;
 	u16 msix_vector;
+	u16 bypass_vector;	/* the transport's, for virtq__unbypass() */
 	bool enabled;		/* rings validated and in use */
 	bool broken;		/* driver gave a malformed chain */
 
@@ -158,6 +159,13 @@ struct virtio_transport_ops {
 	/* Interrupt the driver for @vq's used ring / for a config change. */
 	void (*signal_vq)(struct virtio_device *vdev, struct virtq *vq);
 	void (*signal_config)(struct virtio_device *vdev);
+	/*
+	 * Optional: hands a datapath in the kernel an eventfd that
+	 * interrupts the driver for @vq without lkvm (pci_msix__bypass()).
+	 */
+	int (*vq_bypass)(struct virtio_device *vdev, struct virtq *vq,
+			 void (*route)(void *opaque, int irqfd), void *opaque);
+	void (*vq_unbypass)(struct virtio_device *vdev, struct virtq *vq);
 };
 
 struct virtio_device {
@@ -217,6 +225,17 @@ void virtq__push_many(struct virtq *vq, struct virtq_elem **elems,
 void virtq__signal(struct virtq *vq);
 /* Interrupts it unconditionally: for a datapath that decided it (vhost). */
 void virtq__interrupt(struct virtq *vq);
+/*
+ * For a datapath in the kernel (vhost): @route(@opaque, FD) gives it an
+ * eventfd that interrupts the driver for @vq directly (a KVM irqfd), and
+ * @route(@opaque, -1) says to signal through virtq__interrupt() instead,
+ * while the driver has the vector masked.  @route is called once before
+ * this returns, and on every change until virtq__unbypass().  0, or
+ * -errno when the transport has no such thing (virtio-mmio, INTx).
+ */
+int virtq__bypass(struct virtq *vq, void (*route)(void *opaque, int irqfd),
+		  void *opaque);
+void virtq__unbypass(struct virtq *vq);
 /* Copies between an iovec array and a flat buffer; return bytes copied. */
 
 /* Config space changed (device side): bumps the generation, interrupts. */
