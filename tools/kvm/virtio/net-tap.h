@@ -42,6 +42,11 @@ struct tap_pair {
 	int vhost_fd;
 	int call_fd[2];		/* vhost's interrupts, by vhost queue */
 	bool vhost_on[2];	/* vhost drives the queue this start */
+	bool bypass[2];		/* vhost interrupts the guest itself */
+	struct tap_vhost_call {
+		struct tap_pair *p;
+		unsigned int q;
+	} call[2];
 
 	/* lkvm's datapath; the pair's thread only. */
 	u8 *rx_buf;		/* a packet read from the tap, header first */

@@ -12,11 +12,16 @@
  * header through as it is (VHOST_NET_F_VIRTIO_NET_HDR is never asked
  * for), so the tap's header is the driver's, as on lkvm's datapath.
  *
- * vhost's interrupts come back on an eventfd per queue, which the pair's
- * thread turns into virtq__interrupt(): that goes through the transport,
- * which knows about MSI-X masking and legacy INTx.  (A KVM irqfd on the
- * queue's MSI route would skip the thread; it is an optimisation left
- * for later, as it must follow the driver's masking by hand.)
+ * vhost's interrupts go straight to KVM when the transport can take
+ * them that way: on virtio-pci with MSI-X, the queue's vector's irqfd
+ * (virtq__bypass()).  KVM's irqfd ignores the vector's mask, so while
+ * the driver has it masked, and on transports without such a thing
+ * (virtio-mmio, INTx), vhost signals an eventfd of ours instead, which
+ * the pair's thread turns into virtq__interrupt(): the transport leaves
+ * the interrupt pending while masked and sets the ISR for INTx.  The
+ * switch is a VHOST_SET_VRING_CALL from the vCPU that changed the mask;
+ * an interrupt vhost raised just before it may still arrive, which a
+ * virtio driver takes as any other (it looks at the used ring).
  *
  * At stop vhost lets go of the tap (VHOST_NET_SET_BACKEND -1), which
  * waits for its work in flight, and says where it stopped
@@ -185,6 +190,35 @@ static int vhost_call(int fd, unsigned long req, const void *arg,
 
 #define vhost_do(fd, req, arg, what)	vhost_call(fd, req, arg, #req, what)
 
+/* The transport says where vhost's interrupts go: KVM's irqfd, or ours. */
+static void vhost_call_route(void *opaque, int irqfd)
+{
+	struct tap_vhost_call *c = opaque;
+	struct tap_pair *p = c->p;
+	struct vhost_vring_file call = {
+		.index = c->q,
+		.fd = irqfd >= 0 ? irqfd : p->call_fd[c->q],
+	};
+
+	if (ioctl(p->vhost_fd, VHOST_SET_VRING_CALL, &call) < 0)
+		warning("%s: vhost-net: VHOST_SET_VRING_CALL: %s",
+			p->tap->ndev->name, strerror(errno));
+}
+
+/* vhost interrupts the guest through KVM where it can, else through us. */
+static int vhost_vq_call(struct tap_pair *p, struct virtq *vq, unsigned int q,
+			 const char **what)
+{
+	struct vhost_vring_file call = { .index = q, .fd = p->call_fd[q] };
+
+	p->call[q] = (struct tap_vhost_call){ .p = p, .q = q };
+	if (!virtq__bypass(vq, vhost_call_route, &p->call[q])) {
+		p->bypass[q] = true;
+		return 0;
+	}
+	return vhost_do(p->vhost_fd, VHOST_SET_VRING_CALL, &call, what);
+}
+
 /* Hands vhost queue @q of pair @p (rx or tx) to the kernel. */
 static int vhost_vq_start(struct tap_pair *p, unsigned int q,
 			  const char **what)
@@ -199,7 +233,6 @@ static int vhost_vq_start(struct tap_pair *p, unsigned int q,
 		.used_user_addr = (uintptr_t)vq->used,
 	};
 	struct vhost_vring_file kick = { .index = q, .fd = vq->kick_fd };
-	struct vhost_vring_file call = { .index = q, .fd = p->call_fd[q] };
 	struct vhost_vring_file backend = { .index = q, .fd = p->fd };
 	int fd = p->vhost_fd, ret;
 
@@ -210,7 +243,7 @@ static int vhost_vq_start(struct tap_pair *p, unsigned int q,
 	      vhost_do(fd, VHOST_SET_VRING_BASE, &base, what) ?:
 	      vhost_do(fd, VHOST_SET_VRING_ADDR, &addr, what) ?:
 	      vhost_do(fd, VHOST_SET_VRING_KICK, &kick, what) ?:
-	      vhost_do(fd, VHOST_SET_VRING_CALL, &call, what);
+	      vhost_vq_call(p, vq, q, what);
 	if (ret)
 		return ret;
 	/* Last: from here on vhost uses the ring. */
@@ -302,7 +335,12 @@ void net_vhost__stop(struct tap_dev *tap)
 		for (q = 0; q < 2; q++) {
 			struct vhost_vring_file backend = { .index = q, .fd = -1 };
 			struct vhost_vring_state base = { .index = q };
+			struct virtq *vq = q == TAP_VHOST_RX ? p->qp->rx : p->qp->tx;
 
+			/* No more switching of vhost's interrupts. */
+			if (p->bypass[q])
+				virtq__unbypass(vq);
+			p->bypass[q] = false;
 			if (!p->vhost_on[q])
 				continue;
 			/* Waits for vhost's work in flight on the ring. */
