@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <sys/uio.h>
 #include <linux/types.h>
+#include <linux/list.h>
 
 /*
  * A 9P2000.L file server exporting one host directory, independent of any
@@ -150,5 +151,52 @@ size_t p9_server_handle(struct p9_server *srv,
 
 /* The msize agreed by the last Tversion (P9_MAX_MSIZE before any). */
 u32 p9_server_msize(struct p9_server *srv);
+
+/*
+ * A pool of threads serving a server's requests in parallel, replies in
+ * the order they finish (virtio/9p/pool.c says what stays ordered).  The
+ * transport owns one struct p9_pool_req per request in flight, which
+ * bounds them; the pool owns nr_threads threads and no other memory.
+ */
+#define P9_POOL_MAX_THREADS	16U
+
+struct p9_pool;
+
+struct p9_pool_req {
+	/* Filled in by the transport. */
+	const struct iovec *in;
+	unsigned int nr_in;
+	const struct iovec *out;
+	unsigned int nr_out;
+
+	/* The pool's. */
+	struct list_head list;
+	struct p9_pool_req *flushers;	/* Tflushes waiting for this one */
+	size_t reply_len;		/* a Tflush's Rflush */
+	u32 fid;
+	u16 tag;
+	u16 oldtag;
+	u8 type;
+};
+
+/*
+ * The reply to @req is in its out iovecs, @len bytes; 0 for a request
+ * flushed before it ran (its buffers go back to the client unwritten).
+ * Called from a worker or from p9_pool_submit()'s caller, with the pool's
+ * lock held: it may push and signal, never wait on the pool.
+ */
+typedef void (*p9_pool_done_fn)(void *priv, struct p9_pool_req *req,
+				size_t len);
+
+struct p9_pool *p9_pool_new(struct p9_server *srv, unsigned int nr_threads,
+			    p9_pool_done_fn done, void *priv);
+/* Waits for every request submitted, then ends the threads. */
+void p9_pool_free(struct p9_pool *pool);
+void p9_pool_submit(struct p9_pool *pool, struct p9_pool_req *req);
+/* Returns once every request submitted is done. */
+void p9_pool_drain(struct p9_pool *pool);
+/* Tests: @hook runs on the worker before each request, no lock held. */
+void p9_pool_set_hook(struct p9_pool *pool,
+		      void (*hook)(struct p9_pool_req *req));
 
 #endif /* KVM__9P_H */

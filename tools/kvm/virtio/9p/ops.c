@@ -1424,8 +1424,9 @@ static int p9_flush(struct p9_req *r)
 	u16 oldtag;
 
 	/*
-	 * Requests are answered in order on a queue, so the one to flush has
-	 * already been answered.
+	 * The pool (pool.c) does the flushing, and sends this reply once the
+	 * request flushed is dropped or answered; a transport serving
+	 * requests in order has answered it already.
 	 */
 	return p9_pull_u16(r, &oldtag);
 }
