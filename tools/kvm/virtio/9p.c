@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-9p: shares a host directory with the guest
- * (--9p DIR,TAG[,ro][,security=mapped|passthrough]).  The device is a
- * single request queue; the protocol lives in virtio/9p/ (server.c, and
- * attr.c for what the security models mean).  Requests are served on the queue's own thread, in order,
- * so a slow file system never holds up a vCPU or another device.
+ * (--9p DIR,TAG[,ro][,security=mapped|passthrough][,threads=N]).  The
+ * device is a single request queue; the protocol lives in virtio/9p/
+ * (server.c, and attr.c for what the security models mean).  The queue's
+ * own thread pops requests and hands them to the share's pool of workers
+ * (virtio/9p/pool.c), which push each reply when it is ready, so that a
+ * slow host operation holds up neither a vCPU, another device, nor the
+ * share's other requests.
  *
  * kvmconfig: CONFIG_NETWORK_FILESYSTEMS=y CONFIG_NET_9P=y
  * kvmconfig: CONFIG_NET_9P_VIRTIO=y CONFIG_9P_FS=y
@@ -20,6 +23,8 @@
 
 #include <linux/kernel.h>
 #include <subcmd/parse-options.h>
+#include <lockdep/condvar.h>
+#include <lockdep/mutex.h>
 #include "kvm/log.h"
 #include "kvm/util.h"
 
@@ -31,14 +36,27 @@
 #include "kvm/virtio-9p.h"
 
 #define P9_QUEUE_SIZE		128
-#define P9_SHARE_SYNTAX		"DIR,TAG[,ro][,security=mapped|passthrough]"
+#define P9_SHARE_SYNTAX		"DIR,TAG[,ro][,security=mapped|passthrough][,threads=N]"
+
+/* One request in flight: there are as many as the ring has entries. */
+struct p9_slot {
+	struct p9_pool_req req;
+	struct virtq_elem *elem;
+	struct virtq *vq;
+	struct p9_slot *next_free;
+};
 
 struct p9_dev {
 	struct virtio_device vdev;
 	struct p9_server *srv;
-	struct virtq_elem *elem;	/* used by the queue thread only */
+	struct p9_pool *pool;
 	char name[32];
 	struct virtio_9p_config *config;
+
+	struct mutex slots_lock;	/* free_slots */
+	struct condvar slot_freed;
+	struct p9_slot *free_slots;
+	struct p9_slot slots[P9_QUEUE_SIZE];
 };
 
 /* --9p, and the default root file system's shares (builtin-setup.c). */
@@ -48,19 +66,63 @@ static int nr_shares;
 static struct p9_dev *p9_devs[LKVM_MAX_9P_SHARES];
 static int nr_p9_devs;
 
+/*
+ * The ring bounds the requests in flight, but a slot goes back to the list
+ * just after its reply is pushed: the guest may reuse the entry first, so
+ * the queue thread may have to wait a moment for a slot.
+ */
+static struct p9_slot *p9_slot_get(struct p9_dev *p9)
+{
+	struct p9_slot *slot;
+
+	mutex_lock(&p9->slots_lock);
+	while (!p9->free_slots)
+		condvar_wait(&p9->slot_freed, &p9->slots_lock);
+	slot = p9->free_slots;
+	p9->free_slots = slot->next_free;
+	mutex_unlock(&p9->slots_lock);
+	return slot;
+}
+
+static void p9_slot_put(struct p9_dev *p9, struct p9_slot *slot)
+{
+	mutex_lock(&p9->slots_lock);
+	slot->next_free = p9->free_slots;
+	p9->free_slots = slot;
+	condvar_signal(&p9->slot_freed);
+	mutex_unlock(&p9->slots_lock);
+}
+
+/* From the pool: a reply is ready, or a flushed request's 0 bytes. */
+static void p9_req_done(void *priv, struct p9_pool_req *req, size_t len)
+{
+	struct p9_slot *slot = container_of(req, struct p9_slot, req);
+
+	virtq__push(slot->vq, slot->elem, len);
+	/* Each reply may unblock a different guest task. */
+	virtq__signal(slot->vq);
+	p9_slot_put(priv, slot);
+}
+
 static void p9_queue_notify(struct virtio_device *vdev, struct virtq *vq)
 {
 	struct p9_dev *p9 = vdev->priv;
-	struct virtq_elem *elem = p9->elem;
-	size_t len;
+	struct virtq_elem *elem;
+	struct p9_slot *slot;
 
-	while (virtq__pop(vq, elem) > 0) {
-		len = p9_server_handle(p9->srv, elem->iov, elem->out_num,
-				       elem->iov + elem->out_num,
-				       elem->in_num);
-		virtq__push(vq, elem, len);
-		/* Each reply may unblock a different guest task. */
-		virtq__signal(vq);
+	for (;;) {
+		slot = p9_slot_get(p9);
+		elem = slot->elem;
+		if (virtq__pop(vq, elem) <= 0) {
+			p9_slot_put(p9, slot);
+			break;
+		}
+		slot->vq = vq;
+		slot->req.in = elem->iov;
+		slot->req.nr_in = elem->out_num;
+		slot->req.out = elem->iov + elem->out_num;
+		slot->req.nr_out = elem->in_num;
+		p9_pool_submit(p9->pool, &slot->req);
 	}
 }
 
@@ -108,10 +170,26 @@ int virtio_9p__add_share(const char *dir, const char *tag, bool readonly,
 	return 0;
 }
 
-/* One option after DIR,TAG: ro, security=mapped|passthrough. */
-static int parse_opt(const char *opt, bool *readonly,
-		     enum p9_security *security)
+/* threads=N: 1 to P9_POOL_MAX_THREADS. */
+static int parse_threads(const char *val, unsigned int *threads)
 {
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(val, &end, 10);
+	if (errno || end == val || *end || !n || n > P9_POOL_MAX_THREADS)
+		return -1;
+	*threads = n;
+	return 0;
+}
+
+/* One option after DIR,TAG: ro, security=mapped|passthrough, threads=N. */
+static int parse_opt(const char *opt, bool *readonly,
+		     enum p9_security *security, unsigned int *threads)
+{
+	if (!strncmp(opt, "threads=", 8))
+		return parse_threads(opt + 8, threads);
 	if (!strcmp(opt, "ro"))
 		*readonly = true;
 	else if (!strcmp(opt, "security=mapped"))
@@ -128,6 +206,7 @@ int virtio_9p__parse_share(const char *arg)
 {
 	char *copy = xstrdup(arg), *dir, *tag, *opt, *save = NULL;
 	enum p9_security security = P9_SECURITY_MAPPED;
+	unsigned int threads = 0;
 	const char *name;
 	bool readonly = false;
 	int ret;
@@ -136,8 +215,13 @@ int virtio_9p__parse_share(const char *arg)
 	tag = strtok_r(NULL, ",", &save);
 	name = tag;
 	while ((opt = strtok_r(NULL, ",", &save))) {
-		if (parse_opt(opt, &readonly, &security)) {
-			error("9p: unknown option '%s' in '%s'", opt, arg);
+		if (parse_opt(opt, &readonly, &security, &threads)) {
+			if (!strncmp(opt, "threads=", 8))
+				error("9p: '%s' in '%s': threads=1 to %u", opt,
+				      arg, P9_POOL_MAX_THREADS);
+			else
+				error("9p: unknown option '%s' in '%s'", opt,
+				      arg);
 			free(copy);
 			return -1;
 		}
@@ -151,6 +235,8 @@ int virtio_9p__parse_share(const char *arg)
 		name = tag && tag[1] ? tag + 1 : "lkvm";
 	}
 	ret = virtio_9p__add_share(dir, name, readonly, security);
+	if (!ret)
+		shares[nr_shares - 1].threads = threads;
 	free(copy);
 	return ret;
 }
@@ -176,17 +262,40 @@ static int opt_9p(const struct option *opt, const char *arg, int unset)
 
 static const struct option p9_options[] = {
 	OPT_GROUP("virtio-9p options:"),
-	OPT_CALLBACK(0, "9p", NULL, "dir,tag[,ro][,security=mapped|passthrough]",
-		     "share a host directory over virtio-9p (repeatable); mapped (the default) keeps the guest's owners, modes and device nodes in xattrs of plain files; with passthrough the guest gets the host privileges of the user running lkvm: device nodes, setuid files, ownership",
+	OPT_CALLBACK(0, "9p", NULL, "dir,tag[,ro][,security=mapped|passthrough][,threads=N]",
+		     "share a host directory over virtio-9p (repeatable), served by N threads (default: twice the vCPUs, 2 to 16); mapped (the default) keeps the guest's owners, modes and device nodes in xattrs of plain files; with passthrough the guest gets the host privileges of the user running lkvm: device nodes, setuid files, ownership",
 		     opt_9p),
 	OPT_END()
 };
 run_options_register(p9_options);
 
+/* Enough to overlap host I/O, not so many that a guest can flood the host. */
+static unsigned int p9_nr_threads(struct kvm *kvm,
+				  const struct p9_share_params *p)
+{
+	if (p->threads)
+		return p->threads;
+	return min(max(2U, 2U * kvm->cfg.nrcpus), P9_POOL_MAX_THREADS);
+}
+
+static void p9_slots_init(struct p9_dev *p9)
+{
+	int i;
+
+	mutex_init(&p9->slots_lock);
+	condvar_init(&p9->slot_freed);
+	for (i = 0; i < P9_QUEUE_SIZE; i++) {
+		p9->slots[i].elem = virtq_elem__alloc();
+		p9->slots[i].next_free = p9->free_slots;
+		p9->free_slots = &p9->slots[i];
+	}
+}
+
 static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
 			 int index)
 {
 	size_t tag_len = strlen(p->tag);
+	unsigned int threads = p9_nr_threads(kvm, p);
 	struct p9_dev *p9;
 	int ret;
 
@@ -204,10 +313,14 @@ static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
 		free(p9);
 		return ret;
 	}
+	p9_slots_init(p9);
+	p9->pool = p9_pool_new(p9->srv, threads, p9_req_done, p9);
+	if (!p9->pool)
+		return error("9p: cannot start %u threads for '%s': %s",
+			     threads, p->host_dir, strerror(errno));
 	p9->config = xzalloc(sizeof(*p9->config) + tag_len);
 	p9->config->tag_len = htole16(tag_len);
 	memcpy(p9->config->tag, p->tag, tag_len);
-	p9->elem = virtq_elem__alloc();
 	snprintf(p9->name, sizeof(p9->name), "virtio-9p%d", index);
 
 	p9->vdev.name = p9->name;
@@ -225,9 +338,10 @@ static int p9_dev_create(struct kvm *kvm, const struct p9_share_params *p,
 	if (ret)
 		return ret;
 	p9_devs[nr_p9_devs++] = p9;
-	pr_debug("%s: %s as '%s'%s, security=%s", p9->name, p->host_dir,
-		 p->tag, p->readonly ? " (read-only)" : "",
-		 p->security == P9_SECURITY_MAPPED ? "mapped" : "passthrough");
+	pr_debug("%s: %s as '%s'%s, security=%s, %u threads", p9->name,
+		 p->host_dir, p->tag, p->readonly ? " (read-only)" : "",
+		 p->security == P9_SECURITY_MAPPED ? "mapped" : "passthrough",
+		 threads);
 	return 0;
 }
 

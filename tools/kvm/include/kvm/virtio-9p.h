@@ -10,12 +10,16 @@
 #define VIRTIO_9P_MAX_TAG	64
 #define LKVM_MAX_9P_SHARES	16
 
-/* A host directory the guest sees (--9p DIR,TAG[,ro][,security=...]). */
+/*
+ * A host directory the guest sees
+ * (--9p DIR,TAG[,ro][,security=...][,threads=N]).
+ */
 struct p9_share_params {
 	const char *host_dir;
 	const char *tag;
 	bool readonly;
 	enum p9_security security;
+	unsigned int threads;	/* workers; 0: from the vCPU count */
 };
 
 /*
@@ -25,8 +29,9 @@ struct p9_share_params {
 int virtio_9p__add_share(const char *dir, const char *tag, bool readonly,
 			 enum p9_security security);
 /*
- * "DIR,TAG[,ro][,security=mapped|passthrough]", as given to --9p; mapped
- * unless passthrough is asked for.
+ * "DIR,TAG[,ro][,security=mapped|passthrough][,threads=N]", as given to
+ * --9p; mapped unless passthrough is asked for; threads from 1 to
+ * P9_POOL_MAX_THREADS, by default min(max(2, 2 * vCPUs), 16).
  */
 int virtio_9p__parse_share(const char *arg);
 int virtio_9p__check_tag(const char *tag);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* --9p DIR,TAG[,ro][,security=...]: what is accepted and what is refused. */
+/* --9p DIR,TAG[,ro][,security=...][,threads=N]: what is accepted and what is refused. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +10,7 @@ int main(void)
 {
 	int i, ret = 0;
 
-	plan(22);
+	plan(27);
 	is_int(virtio_9p__parse_share("/tmp,share"), 0, "DIR,TAG");
 	is_str(virtio_9p__share(0)->tag, "share", "tag");
 	ok(!virtio_9p__share(0)->readonly, "read-write by default");
@@ -41,7 +41,13 @@ int main(void)
 	is_int(virtio_9p__parse_share("/tmp,mp,security=mapped"), 0,
 	       "security=mapped");
 	is_int(virtio_9p__share(4)->security, P9_SECURITY_MAPPED, "mapped");
-	is_int(virtio_9p__nr_shares(), 5, "five shares");
+	is_int(virtio_9p__share(4)->threads, 0, "threads from the vCPUs by default");
+	is_int(virtio_9p__parse_share("/tmp,th,threads=3"), 0, "threads=3");
+	is_int(virtio_9p__share(5)->threads, 3, "three threads");
+	is_int(virtio_9p__parse_share("/tmp,t0,threads=0"), -1, "no threads=0");
+	is_int(virtio_9p__parse_share("/tmp,t17,threads=17"), -1,
+	       "no more than 16 threads");
+	is_int(virtio_9p__nr_shares(), 6, "six shares");
 	for (i = 0; i < LKVM_MAX_9P_SHARES && !ret; i++) {
 		char tag[16];
 
