@@ -124,23 +124,30 @@ static u64 device_features(void)
 	return f | rd(VIRTIO_MMIO_DEVICE_FEATURES);
 }
 
-/* Resets the device and brings it up with @features; true if accepted. */
-static bool driver_setup(u64 features)
+/*
+ * Resets the device and brings it up with @features; true if accepted.
+ * Without @features_ok the driver never asks for FEATURES_OK, as a
+ * legacy one cannot.
+ */
+static bool driver_start(u64 features, bool features_ok)
 {
+	u32 status = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
 	int q;
 
 	wr(VIRTIO_MMIO_STATUS, 0);
 	memset(ram, 0, RAM_SIZE);
 	memset(avail_idx, 0, sizeof(avail_idx));
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	wr(VIRTIO_MMIO_STATUS, status);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
-	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
-		return false;
+	if (features_ok) {
+		status |= VIRTIO_CONFIG_S_FEATURES_OK;
+		wr(VIRTIO_MMIO_STATUS, status);
+		if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
+			return false;
+	}
 	for (q = 0; q < 3; q++) {
 		wr(VIRTIO_MMIO_QUEUE_SEL, q);
 		wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
@@ -152,10 +159,13 @@ static bool driver_setup(u64 features)
 		wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
 		wr(VIRTIO_MMIO_QUEUE_READY, 1);
 	}
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
-	   VIRTIO_CONFIG_S_DRIVER_OK);
+	wr(VIRTIO_MMIO_STATUS, status | VIRTIO_CONFIG_S_DRIVER_OK);
 	return true;
+}
+
+static bool driver_setup(u64 features)
+{
+	return driver_start(features, true);
 }
 
 /* Makes descriptor @head available on @q: @n buffers, the first @nout readable. */
@@ -450,6 +460,36 @@ static void test_tx(void)
 	free(elem);
 }
 
+/* Bits the device never offered are not negotiated, FEATURES_OK or not. */
+static void test_unoffered(void)
+{
+	struct net_queue_pair *qp = &ndev->pairs[0];
+	struct virtq_elem *elem = virtq_elem__alloc();
+	struct virtio_net_hdr_v1 hdr, *gh = gpa(BUF(0));
+	struct iovec frame[VIRTIO_QUEUE_MAX_SIZE];
+	u64 addr = BUF(0);
+	u32 len = 12 + 1000;
+	int s = started, nr;
+	size_t flen;
+
+	ok(!(device_features() & F(VIRTIO_NET_F_HOST_UFO)), "UFO is not offered");
+	ok(driver_start(F_BASE | F(VIRTIO_NET_F_CSUM) | F(VIRTIO_NET_F_HOST_UFO),
+			false) && started == s + 1,
+	   "a driver that skips FEATURES_OK, asking for UFO: started all the same");
+	ok(net__has(ndev, VIRTIO_NET_F_CSUM) && !net__has(ndev, VIRTIO_NET_F_HOST_UFO),
+	   "... with what was offered of it only");
+	memset(gh, 0, 12);
+	gh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	gh->gso_type = VIRTIO_NET_HDR_GSO_UDP;
+	gh->gso_size = htole16(1000);
+	gh->csum_start = htole16(34);
+	gh->csum_offset = htole16(6);
+	submit(TXQ, 0, &addr, &len, 1, 1, false);
+	is_int(net__tx_pop(qp, elem, &hdr, frame, &nr, &flen), 0,
+	       "its UFO frame is dropped");
+	free(elem);
+}
+
 /* Sends a control command; returns the ack, or -1 when not answered. */
 static int ctrl(u8 class, u8 cmd, const void *data, u32 dlen)
 {
@@ -523,6 +563,7 @@ int main(void)
 	test_rx_single();
 	test_rx_merge();
 	test_tx();
+	test_unoffered();
 	test_ctrl();
 	return exit_status();
 }
