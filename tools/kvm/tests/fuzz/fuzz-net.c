@@ -57,6 +57,7 @@
 #include "../../virtio/net-user.h"
 #endif
 #include "fuzz.h"
+#include "fake-mmio-driver.h"
 
 #define NR_PAIRS	2
 #define NR_QUEUES	(2 * NR_PAIRS + 1)
@@ -67,9 +68,6 @@
 #define CTRL_MAX	(2 + 2 * (4 + 256 * ETH_ALEN))
 
 /* Guest RAM: the rings, the buffers, then a page the device never gets. */
-#define QDESC(q)	(RAM_BASE + (q) * 0x3000ULL)
-#define QAVAIL(q)	(QDESC(q) + 0x1000)
-#define QUSED(q)	(QDESC(q) + 0x2000)
 #define BUF_START	(RAM_BASE + 0x10000)
 #define CANARY		(RAM_BASE + RAM_SIZE - PAGE)
 #define BUF_END		CANARY
@@ -89,8 +87,6 @@
 			 NF(CTRL_MAC_ADDR) | NF(MQ) | NF(MTU) | OFFLOADS)
 
 static struct kvm *kvm;
-static struct kvm_cpu vcpu;
-static u64 mmio;
 static struct net_dev *ndev;
 
 /* The driver's side of each queue. */
@@ -180,27 +176,6 @@ static const struct net_backend_ops fake_ops = {
 /* ------------------------------------------------------------------ */
 /* The driver */
 
-static u32 rd(u32 off)
-{
-	u32 v = 0;
-
-	bus_dispatch(&vcpu, BUS_MMIO, mmio + off, (u8 *)&v, 4, false);
-	return v;
-}
-
-static void wr(u32 off, u32 v)
-{
-	bus_dispatch(&vcpu, BUS_MMIO, mmio + off, (u8 *)&v, 4, true);
-}
-
-static void write_features(u64 f)
-{
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, f >> 32);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)f);
-}
-
 static bool pow2_size(u16 n)
 {
 	return n && n <= NET_QUEUE_SIZE && !(n & (n - 1));
@@ -220,21 +195,14 @@ static void queue_setup(struct fuzz_in *in, int q)
 {
 	u8 s = fuzz_u8(in);
 
-	wr(VIRTIO_MMIO_QUEUE_SEL, q);
-	wr(VIRTIO_MMIO_QUEUE_READY, 0);
+	mmio_wr(VIRTIO_MMIO_QUEUE_SEL, q);
+	mmio_wr(VIRTIO_MMIO_QUEUE_READY, 0);
 	memset(gpa(QDESC(q)), 0, 0x3000);
 	memset(&dq[q], 0, sizeof(dq[q]));
 	if (s == 0xff)
 		return;
 	dq[q].size = s < 0xf0 ? 1 << (s % 9) : fuzz_u16(in);
-	wr(VIRTIO_MMIO_QUEUE_NUM, dq[q].size);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, QDESC(q));
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, QAVAIL(q));
-	wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_USED_LOW, QUSED(q));
-	wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	mmio_queue_setup(q, dq[q].size);
 }
 
 /*
@@ -254,18 +222,15 @@ static void driver_setup(struct fuzz_in *in)
 	u32 status = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
 	int q;
 
-	wr(VIRTIO_MMIO_STATUS, 0);
-	fuzz_assert(!be.started && rd(VIRTIO_MMIO_STATUS) == 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
+	fuzz_assert(!be.started && mmio_rd(VIRTIO_MMIO_STATUS) == 0);
 	be.start_fails = cfg & 0x20;
 	be.offloads_fail = cfg & 0x40;
 	be.pairs_fail = cfg & 0x80;
 	/* What the legacy BAR of pci-legacy.c marks on its first write. */
 	ndev->vdev.legacy = legacy;
 
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	offer = (u64)rd(VIRTIO_MMIO_DEVICE_FEATURES) << 32;
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	offer |= rd(VIRTIO_MMIO_DEVICE_FEATURES);
+	offer = mmio_device_features();
 	switch (cfg & 3) {
 	case 0:
 		f &= offer;
@@ -281,19 +246,19 @@ static void driver_setup(struct fuzz_in *in)
 	if (legacy)
 		f = (u32)f;
 
-	wr(VIRTIO_MMIO_STATUS, status);
-	write_features(f);
+	mmio_wr(VIRTIO_MMIO_STATUS, status);
+	mmio_driver_features(f);
 	if (!legacy && !(cfg & 8)) {
-		wr(VIRTIO_MMIO_STATUS, status | VIRTIO_CONFIG_S_FEATURES_OK);
-		status = rd(VIRTIO_MMIO_STATUS);
+		mmio_wr(VIRTIO_MMIO_STATUS, status | VIRTIO_CONFIG_S_FEATURES_OK);
+		status = mmio_rd(VIRTIO_MMIO_STATUS);
 	}
 	for (q = 0; q < NR_QUEUES; q++)
 		queue_setup(in, q);
 	if (!(cfg & 0x10))
-		wr(VIRTIO_MMIO_STATUS, status | VIRTIO_CONFIG_S_DRIVER_OK);
+		mmio_wr(VIRTIO_MMIO_STATUS, status | VIRTIO_CONFIG_S_DRIVER_OK);
 	tr("setup: features %#llx%s, status %#x, started %d, hdr_len %zu\n",
 	   (unsigned long long)f, legacy ? " (legacy)" : "",
-	   rd(VIRTIO_MMIO_STATUS), be.started, ndev->hdr_len);
+	   mmio_rd(VIRTIO_MMIO_STATUS), be.started, ndev->hdr_len);
 }
 
 /* @len bytes of buffer space; wraps around (buffers then overlap). */
@@ -903,8 +868,7 @@ static void op_ctrl(struct fuzz_in *in)
 		ok = net__has(ndev, VIRTIO_NET_F_CTRL_MAC_ADDR) && dlen >= ETH_ALEN;
 		fuzz_assert(ack == (ok ? VIRTIO_NET_OK : VIRTIO_NET_ERR));
 		for (i = 0; i < ETH_ALEN; i++)
-			bus_dispatch(&vcpu, BUS_MMIO, mmio + VIRTIO_MMIO_CONFIG + i,
-				     &mac[i], 1, false);
+			mac[i] = mmio_cfg_rd8(i);
 		if (ok)
 			fuzz_assert(!memcmp(mac, cmd_buf + 2, ETH_ALEN));
 	}
@@ -920,8 +884,8 @@ static void op_queue(struct fuzz_in *in)
 	int q = (b & 0x7f) % NR_QUEUES;
 
 	if (b & 0x80) {
-		wr(VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(VIRTIO_MMIO_QUEUE_READY, 0);
+		mmio_wr(VIRTIO_MMIO_QUEUE_SEL, q);
+		mmio_wr(VIRTIO_MMIO_QUEUE_READY, 0);
 		return;
 	}
 	queue_setup(in, q);
@@ -933,8 +897,8 @@ static void op_status(struct fuzz_in *in)
 	u8 b = fuzz_u8(in);
 
 	if (b & 1)
-		write_features(fuzz_u64(in));
-	wr(VIRTIO_MMIO_STATUS, fuzz_u8(in));
+		mmio_driver_features(fuzz_u64(in));
+	mmio_wr(VIRTIO_MMIO_STATUS, fuzz_u8(in));
 }
 
 /*
@@ -1133,21 +1097,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		.vhost = NET_VHOST_OFF,
 		.offload = true,
 	};
-	u64 size;
+	u64 base, size;
 	size_t i;
 	int irq;
 
 	trace = getenv("FUZZ_TRACE");
 	quiet_init();
 	kvm = fuzz_kvm_new();
-	vcpu.kvm = kvm;
 	kvm->cfg.guest_name = "net-fuzz";
 	virtio__set_transport("mmio");
 	/* After the constructors: ours, not net-tap.c's, is the tap mode's. */
 	net__register_backend(NET_MODE_TAP, &fake_ops);
 	if (virtio_net__add(kvm, &p, &ndev) || ndev->nr_pairs != NR_PAIRS ||
-	    !virtio_mmio__device_info(0, &mmio, &size, &irq))
+	    !virtio_mmio__device_info(0, &base, &size, &irq))
 		abort();
+	fake_mmio_init(kvm, base);
 	/* Requests are served by step(), on this thread, deterministically. */
 	for (i = 0; i < NR_QUEUES; i++)
 		detach_kick(&ndev->vdev.vqs[i]);
@@ -1166,7 +1130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int i;
 
 	/* The same machine for every input. */
-	wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
 	tx_held_qp = NULL;
 	memset(ram, 0, RAM_SIZE);
 	memset(bank2, 0, BANK2_SIZE);

@@ -2,7 +2,7 @@
 /*
  * A guest without KVM for the virtio unit tests: a struct kvm with no VM
  * behind it, 1 MiB of anonymous memory registered as its RAM, and where
- * the tests' driver puts one split virtqueue and its buffers in it.
+ * the tests' driver puts its split virtqueues and their buffers in it.
  */
 #ifndef KVM__TESTS_FAKE_KVM_H
 #define KVM__TESTS_FAKE_KVM_H
@@ -21,9 +21,14 @@
 #define RAM_BASE	0x100000ULL
 #define RAM_SIZE	0x100000ULL
 #define QSIZE		16
-#define DESC		(RAM_BASE + 0x0000)
-#define AVAIL		(RAM_BASE + 0x1000)
-#define USED		(RAM_BASE + 0x2000)
+/* Queue q's rings, a page each; five queues fit below the buffers. */
+#define QDESC(q)	(RAM_BASE + (q) * 0x3000ULL)
+#define QAVAIL(q)	(QDESC(q) + 0x1000)
+#define QUSED(q)	(QDESC(q) + 0x2000)
+#define MAX_QUEUES	5
+#define DESC		QDESC(0)
+#define AVAIL		QAVAIL(0)
+#define USED		QUSED(0)
 #define DATA		(RAM_BASE + 0x10000)
 
 static u8 *ram;
@@ -47,21 +52,38 @@ static inline struct kvm *fake_kvm_new(void)
 	return kvm;
 }
 
-/*
- * Waits up to @ms milliseconds for the device (on its worker thread) to
- * publish used index @idx at USED.
- */
-static inline bool wait_used_ms(u16 idx, int ms)
+static inline void sleep_ms(int ms)
 {
-	struct vring_used *used = gpa(USED);
+	nanosleep(&(struct timespec){ .tv_nsec = ms * 1000000L }, NULL);
+}
+
+static inline struct vring_used *used_ring(int q)
+{
+	return gpa(QUSED(q));
+}
+
+/* The used index the device (on its worker thread) published on @q. */
+static inline u16 used_idx(int q)
+{
+	return __atomic_load_n(&used_ring(q)->idx, __ATOMIC_ACQUIRE);
+}
+
+/* Waits up to @ms milliseconds for used index @idx on queue @q. */
+static inline bool wait_used_ms(int q, u16 idx, int ms)
+{
 	int i;
 
 	for (i = 0; i < ms; i++) {
-		if (READ_ONCE(used->idx) == idx)
+		if (used_idx(q) == idx)
 			return true;
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+		sleep_ms(1);
 	}
 	return false;
+}
+
+static inline bool wait_used(int q, u16 idx)
+{
+	return wait_used_ms(q, idx, 2000);
 }
 
 #endif /* KVM__TESTS_FAKE_KVM_H */

@@ -42,13 +42,11 @@
 #include "kvm/log.h"
 #include "tap.h"
 #include "fake-kvm.h"
+#include "fake-mmio-driver.h"
 #include "../../virtio/net-tap.h"
 
-/* Queue q's rings; a NIC has at most two pairs and the control queue here. */
-#define QDESC(q)	(RAM_BASE + (q) * 0x3000)
-#define QAVAIL(q)	(QDESC(q) + 0x1000)
-#define QUSED(q)	(QDESC(q) + 0x2000)
-#define NQ		5
+/* A NIC has at most two pairs and the control queue here. */
+#define NQ		MAX_QUEUES
 /* Buffers of 4 KiB: RX and TX ones per pair, and the control queue's. */
 #define PAGE_BUF	0x1000
 #define RXBUF(q, k)	(DATA + ((q) / 2 * QSIZE + (k)) * PAGE_BUF)
@@ -68,134 +66,34 @@
 #define WAIT_MS		2000
 
 static struct kvm *kvm;
-static struct kvm_cpu vcpu;
-static u64 base;		/* the NIC being driven */
 static int nq;			/* its queues, control queue last */
-static u16 avail_idx[NQ], used_seen[NQ], rx_head[NQ], tx_desc[NQ];
+static u16 used_seen[NQ], rx_head[NQ], tx_desc[NQ];
 static const u8 test_src[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 /* ------------------------------------------------------------------ */
 /* The driver */
 
-static u32 rd(u32 off)
-{
-	u32 v = 0;
-
-	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, false);
-	return v;
-}
-
-static void wr(u32 off, u32 v)
-{
-	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, true);
-}
-
 static void use_nic(int index, int queues)
 {
 	u64 size;
 	int irq;
 
-	virtio_mmio__device_info(index, &base, &size, &irq);
+	virtio_mmio__device_info(index, &mmio_base, &size, &irq);
 	nq = queues;
-}
-
-static u64 device_features(void)
-{
-	u64 f;
-
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	f = (u64)rd(VIRTIO_MMIO_DEVICE_FEATURES) << 32;
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	return f | rd(VIRTIO_MMIO_DEVICE_FEATURES);
-}
-
-static struct vring_used *used(int q)
-{
-	return gpa(QUSED(q));
-}
-
-static u16 used_idx(int q)
-{
-	return __atomic_load_n(&used(q)->idx, __ATOMIC_ACQUIRE);
-}
-
-static void sleep_ms(int ms)
-{
-	nanosleep(&(struct timespec){ .tv_nsec = ms * 1000000L }, NULL);
-}
-
-static bool wait_used(int q, u16 idx)
-{
-	int i;
-
-	for (i = 0; i < WAIT_MS; i++) {
-		if (used_idx(q) == idx)
-			return true;
-		sleep_ms(1);
-	}
-	return false;
 }
 
 /* Resets the NIC and brings it up with @features; true if accepted. */
 static bool driver_setup(u64 features)
 {
-	int q;
-
-	wr(VIRTIO_MMIO_STATUS, 0);
-	memset(ram, 0, RAM_SIZE);
-	memset(avail_idx, 0, sizeof(avail_idx));
+	mmio_reset(RAM_SIZE);
 	memset(used_seen, 0, sizeof(used_seen));
 	memset(rx_head, 0, sizeof(rx_head));
 	memset(tx_desc, 0, sizeof(tx_desc));
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
-	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
+	if (!mmio_driver_setup(features, true, nq, QSIZE))
 		return false;
-	for (q = 0; q < nq; q++) {
-		wr(VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, QDESC(q));
-		wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, QAVAIL(q));
-		wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_USED_LOW, QUSED(q));
-		wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	}
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
-	   VIRTIO_CONFIG_S_DRIVER_OK);
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	mmio_wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
 	return true;
-}
-
-/* Makes descriptor @head available on @q: @n buffers, the first @nout readable. */
-static void submit(int q, u16 head, const u64 *addr, const u32 *len, int n,
-		   int nout, bool kick)
-{
-	struct vring_desc *d = gpa(QDESC(q));
-	struct vring_avail *a = gpa(QAVAIL(q));
-	int i;
-
-	for (i = 0; i < n; i++) {
-		d[head + i] = (struct vring_desc) {
-			.addr = addr[i],
-			.len = len[i],
-			.flags = (i + 1 < n ? VRING_DESC_F_NEXT : 0) |
-				 (i >= nout ? VRING_DESC_F_WRITE : 0),
-			.next = head + i + 1,
-		};
-	}
-	a->ring[avail_idx[q] % QSIZE] = head;
-	__atomic_store_n(&a->idx, ++avail_idx[q], __ATOMIC_RELEASE);
-	if (kick)
-		wr(VIRTIO_MMIO_QUEUE_NOTIFY, q);
 }
 
 /* @n more RX buffers of 4 KiB on @q (at most a ring's), then a kick. */
@@ -207,16 +105,16 @@ static void rx_post(int q, int n)
 
 	for (i = 0; i < n; i++) {
 		addr = RXBUF(q, rx_head[q]);
-		submit(q, rx_head[q], &addr, &len, 1, 0, false);
+		mmio_submit(q, rx_head[q], &addr, &len, 1, 0, false);
 		rx_head[q] = (rx_head[q] + 1) % QSIZE;
 	}
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, q);
+	mmio_wr(VIRTIO_MMIO_QUEUE_NOTIFY, q);
 }
 
 /* RX buffers on @q until the ring is full. */
 static void rx_fill(int q)
 {
-	rx_post(q, QSIZE - (u16)(avail_idx[q] - used_idx(q)));
+	rx_post(q, QSIZE - (u16)(mmio_avail_idx[q] - used_idx(q)));
 }
 
 /*
@@ -233,7 +131,7 @@ static u8 *rx_next(int q, int ms, u32 *len)
 			return NULL;
 		sleep_ms(1);
 	}
-	e = used(q)->ring[used_seen[q]++ % QSIZE];
+	e = used_ring(q)->ring[used_seen[q]++ % QSIZE];
 	*len = e.len;
 	return gpa(RXBUF(q, e.id));
 }
@@ -281,7 +179,7 @@ static void tx_send(int q, const struct virtio_net_hdr_v1 *h, const u8 *frame,
 			len[n++] = i + 1 < pieces ? flen / pieces : flen - off;
 		}
 	}
-	submit(q, head, addr, len, n, n, kick);
+	mmio_submit(q, head, addr, len, n, n, kick);
 	tx_desc[q] += n;
 }
 
@@ -298,7 +196,7 @@ static int ctrl(u8 class, u8 cmd, const void *data, u32 dlen)
 	buf[1] = cmd;
 	memcpy(buf + 2, data, dlen);
 	*(u8 *)gpa(CTRLBUF + PAGE_BUF) = 0xee;
-	submit(q, 0, addr, len, 2, 1, true);
+	mmio_submit(q, 0, addr, len, 2, 1, true);
 	if (!wait_used(q, idx + 1))
 		return -1;
 	return *(u8 *)gpa(CTRLBUF + PAGE_BUF);
@@ -739,7 +637,7 @@ static void test_create(void)
 	is_int(ndev->nr_pairs, 1, "one queue pair");
 
 	use_nic(0, 3);
-	f = device_features();
+	f = mmio_device_features();
 	is_u64(f & (F_HOST | F_GUEST | F(VIRTIO_NET_F_MTU)),
 	       F_HOST | F_GUEST | F(VIRTIO_NET_F_MTU),
 	       "offered: every offload the tap takes, and the MTU");
@@ -928,7 +826,7 @@ static void test_reset(void)
 	u8 frame[128], got[256];
 	ssize_t n;
 
-	wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
 	ok(!tap->running && !tap->pairs[0].running,
 	   "a reset: the pair's thread is gone when the status write returns");
 	ok(if_nametoindex(ifname) == (unsigned int)ifindex, "the tap stays");
@@ -937,7 +835,7 @@ static void test_reset(void)
 	tx_send(1, &h, frame, 128, 0, true);
 	n = pkt_recv(pkt_rx, got, sizeof(got), WAIT_MS);
 	ok(n == 128 && !memcmp(got, frame, 128), "frames flow again");
-	wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
 }
 
 /* lkvm exits: the NIC's threads and fds go, and a tap it created with them. */
@@ -1030,7 +928,7 @@ static void test_mq(void)
 	ok(!detached(tap->pairs[0].fd) && detached(tap->pairs[1].fd),
 	   "before a driver, only the first queue is attached");
 	use_nic(virtio_mmio__nr_devices() - 1, 5);
-	ok(device_features() & F(VIRTIO_NET_F_MQ), "MQ is offered");
+	ok(mmio_device_features() & F(VIRTIO_NET_F_MQ), "MQ is offered");
 	if_up(ifname, true);
 	close(pkt_rx);
 	close(pkt_tx);
@@ -1056,7 +954,7 @@ static void test_mq(void)
 	is_int(ndev->ops->set_pairs(ndev, 1), 0, "set_pairs(1)");
 	ok(detached(tap->pairs[1].fd), "the second queue is detached again");
 
-	wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
 	ok(!tap->pairs[0].running && !tap->pairs[1].running, "a reset joins both threads");
 	test_exit();
 }
@@ -1157,7 +1055,7 @@ static void test_vhost(void)
 	n = pkt_recv(pkt_rx, got, sizeof(got), WAIT_MS);
 	ok(n == 300 && !memcmp(got, frame, 300), "TX through vhost-net");
 	rx_post(0, 4);
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	mmio_wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
 	test_frame(frame, ndev->params.mac, 4, 200);
 	pkt_send(pkt_tx, ifindex, frame, 200);
 	p = rx_ours(0, WAIT_MS, &len);
@@ -1165,15 +1063,15 @@ static void test_vhost(void)
 	   le16toh(((struct virtio_net_hdr_v1 *)p)->num_buffers) == 1,
 	   "RX through vhost-net, with its header");
 	sleep_ms(50);
-	ok(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_VRING,
+	ok(mmio_rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_VRING,
 	   "vhost's interrupt reaches the guest");
-	wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
 	ok(!tap->vhost && !tap->pairs[0].vhost_on[0], "a reset takes vhost off the rings");
 	ok(driver_setup(F_BASE), "a new driver");
 	tx_send(1, &h, frame, 200, 0, true);
 	n = pkt_recv(pkt_rx, got, sizeof(got), WAIT_MS);
 	ok(n == 200, "vhost-net again after the reset");
-	wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
 	test_exit();
 }
 
@@ -1187,7 +1085,7 @@ int main(void)
 	loglevel = -1;
 
 	kvm = fake_kvm_new();
-	vcpu.kvm = kvm;
+	fake_mmio_init(kvm, KVM_VIRTIO_MMIO_START);
 	kvm->cfg.guest_name = "tap-test";
 	virtio__set_transport("mmio");
 	/* Its constructor does it in lkvm; naming it here links it in. */

@@ -38,6 +38,7 @@
 #include "kvm/virtio-net.h"
 #include "tap.h"
 #include "fake-kvm.h"
+#include "fake-mmio-driver.h"
 
 #ifndef CONFIG_HAS_LIBSLIRP
 int main(void)
@@ -630,11 +631,6 @@ static int threads_named(const char *name)
 	return n;
 }
 
-static void sleep_ms(int ms)
-{
-	nanosleep(&(struct timespec){ .tv_nsec = ms * 1000000L }, NULL);
-}
-
 /*
  * The queues are real but never enabled: the thread finds them empty.
  * What matters is that it runs, one per NIC, survives a reset and ends.
@@ -684,10 +680,6 @@ static void test_thread(void)
 /* ------------------------------------------------------------------ */
 /* The whole device, through virtio-mmio and the fake guest's queues */
 
-/* Queue q's rings: descriptors, then the avail and used rings. */
-#define QDESC(q)	(RAM_BASE + (q) * 0x3000)
-#define QAVAIL(q)	(QDESC(q) + 0x1000)
-#define QUSED(q)	(QDESC(q) + 0x2000)
 #define RXQ		0
 #define TXQ		1
 #define CTRLQ		2
@@ -697,87 +689,20 @@ static void test_thread(void)
 #define TX_BUF		(DATA + 0x8000)
 #define HDR_LEN		sizeof(struct virtio_net_hdr_v1)
 
-static struct kvm_cpu vcpu;
-static const u64 mmio_base = KVM_VIRTIO_MMIO_START;
-static u16 avail_idx[3];
-
-static void wr(u32 off, u32 v)
-{
-	bus_dispatch(&vcpu, BUS_MMIO, mmio_base + off, (u8 *)&v, 4, true);
-}
-
-static u32 rd(u32 off)
-{
-	u32 v = 0;
-
-	bus_dispatch(&vcpu, BUS_MMIO, mmio_base + off, (u8 *)&v, 4, false);
-	return v;
-}
-
-static u16 used_idx(int q)
-{
-	struct vring_used *u = gpa(QUSED(q));
-
-	return __atomic_load_n(&u->idx, __ATOMIC_ACQUIRE);
-}
-
-static bool wait_used(int q, u16 idx)
-{
-	int i;
-
-	for (i = 0; i < 2000; i++) {
-		if (used_idx(q) == idx)
-			return true;
-		sleep_ms(1);
-	}
-	return false;
-}
-
 /* VERSION_1 and the MAC, nothing else: one buffer per packet. */
 static bool driver_setup(void)
 {
 	u64 features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC);
-	int q;
 
-	wr(VIRTIO_MMIO_STATUS, 0);
-	memset(ram, 0, 0x10000);
-	memset(avail_idx, 0, sizeof(avail_idx));
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
-	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
-		return false;
-	for (q = 0; q < 3; q++) {
-		wr(VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, QDESC(q));
-		wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, QAVAIL(q));
-		wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_USED_LOW, QUSED(q));
-		wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	}
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
-	   VIRTIO_CONFIG_S_DRIVER_OK);
-	return rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_DRIVER_OK;
+	mmio_reset(0x10000);
+	return mmio_driver_setup(features, true, 3, QSIZE) &&
+	       (mmio_rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
 /* Makes descriptor @head ([addr, addr + len)) available on queue @q. */
 static void submit(int q, u16 head, u64 addr, u32 len, bool writable)
 {
-	struct vring_desc *d = gpa(QDESC(q));
-	struct vring_avail *a = gpa(QAVAIL(q));
-
-	d[head] = (struct vring_desc){ addr, len,
-				       writable ? VRING_DESC_F_WRITE : 0, 0 };
-	a->ring[avail_idx[q] % QSIZE] = head;
-	__atomic_store_n(&a->idx, ++avail_idx[q], __ATOMIC_RELEASE);
+	mmio_submit(q, head, &addr, &len, 1, writable ? 0 : 1, false);
 }
 
 static void test_device(void)
@@ -793,7 +718,7 @@ static void test_device(void)
 	u32 id, rlen;
 	int i;
 
-	vcpu.kvm = kvm;
+	fake_mmio_init(kvm, KVM_VIRTIO_MMIO_START);
 	virtio__set_transport("mmio");
 	if (!ok(!net__parse_params("mode=user", &params) &&
 		!virtio_net__add(kvm, &params, &ndev) && ndev &&
@@ -802,7 +727,7 @@ static void test_device(void)
 		skip(8, "no device");
 		return;
 	}
-	is_int(rd(VIRTIO_MMIO_DEVICE_ID), 1, "device id 1: net");
+	is_int(mmio_rd(VIRTIO_MMIO_DEVICE_ID), 1, "device id 1: net");
 	if (!ok(driver_setup(), "driver up: VERSION_1, MAC")) {
 		skip(6, "no driver");
 		goto out;
@@ -812,7 +737,7 @@ static void test_device(void)
 	memset(tx, 0, HDR_LEN);
 	len = dhcp_discover(tx + HDR_LEN);
 	submit(TXQ, 0, TX_BUF, HDR_LEN + len, false);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
+	mmio_wr(VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
 	ok(wait_used(TXQ, 1), "TX: the chain is completed");
 	sleep_ms(50);
 	is_int(used_idx(RXQ), 0, "RX: nothing yet, no buffers");
@@ -820,7 +745,7 @@ static void test_device(void)
 	/* The OFFER waited in the backlog for buffers. */
 	for (i = 0; i < NR_RX_BUFS; i++)
 		submit(RXQ, i, RX_BUF(i), RX_BUF_LEN, true);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
+	mmio_wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
 	if (!ok(wait_used(RXQ, 1) || used_idx(RXQ) > 1,
 		"RX: a packet once there are buffers")) {
 		skip(3, "no packet");
@@ -851,7 +776,7 @@ static void test_device(void)
 	ok(tx_packets == 1 && rx_packets >= 1, "stats: %llu TX, %llu RX packets",
 	   (unsigned long long)tx_packets, (unsigned long long)rx_packets);
 out:
-	wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
 	ndev->ops->exit(ndev);
 }
 

@@ -29,14 +29,11 @@
 #include "kvm/log.h"
 #include "tap.h"
 #include "fake-kvm.h"
+#include "fake-mmio-driver.h"
 
 #define PAGE		4096ULL
 #define NR_PAGES	(RAM_SIZE / PAGE)
 #define FIRST_PFN	(RAM_BASE / PAGE)
-/* Queue q's rings: descriptors, then the avail and used rings. */
-#define QDESC(q)	(RAM_BASE + (q) * 0x3000)
-#define QAVAIL(q)	(QDESC(q) + 0x1000)
-#define QUSED(q)	(QDESC(q) + 0x2000)
 #define INFLATEQ	0
 #define DEFLATEQ	1
 #define STATSQ		2
@@ -52,59 +49,11 @@
 #define F_V1		(1ULL << VIRTIO_F_VERSION_1)
 
 static struct kvm *kvm;
-static struct kvm_cpu vcpu;
-static const u64 base = KVM_VIRTIO_MMIO_START;
-static u16 avail_idx[3];
 static u8 *device_mem, *reserved_mem;
-
-static u32 rd(u32 off)
-{
-	u32 v = 0;
-
-	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, false);
-	return v;
-}
-
-static void wr(u32 off, u32 v)
-{
-	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, true);
-}
 
 static u32 cfg_rd(u32 off)
 {
-	return rd(VIRTIO_MMIO_CONFIG + off);
-}
-
-static void cfg_wr8(u32 off, u8 v)
-{
-	bus_dispatch(&vcpu, BUS_MMIO, base + VIRTIO_MMIO_CONFIG + off, &v, 1, true);
-}
-
-static void sleep_ms(int ms)
-{
-	nanosleep(&(struct timespec){ .tv_nsec = ms * 1000000L }, NULL);
-}
-
-static struct vring_used *used(int q)
-{
-	return gpa(QUSED(q));
-}
-
-static u16 used_idx(int q)
-{
-	return __atomic_load_n(&used(q)->idx, __ATOMIC_ACQUIRE);
-}
-
-static bool wait_used(int q, u16 idx)
-{
-	int i;
-
-	for (i = 0; i < 2000; i++) {
-		if (used_idx(q) == idx)
-			return true;
-		sleep_ms(1);
-	}
-	return false;
+	return mmio_rd(VIRTIO_MMIO_CONFIG + off);
 }
 
 static bool wait_isr(u32 bit)
@@ -112,7 +61,7 @@ static bool wait_isr(u32 bit)
 	int i;
 
 	for (i = 0; i < 2000; i++) {
-		if (rd(VIRTIO_MMIO_INTERRUPT_STATUS) & bit)
+		if (mmio_rd(VIRTIO_MMIO_INTERRUPT_STATUS) & bit)
 			return true;
 		sleep_ms(1);
 	}
@@ -150,37 +99,10 @@ static struct virtio_balloon_info info(void)
 /* Resets the device and brings it up with @features; true if accepted. */
 static bool driver_setup(u64 features)
 {
-	int q;
-
-	wr(VIRTIO_MMIO_STATUS, 0);
-	memset(ram, 0, 0x10000);
-	memset(avail_idx, 0, sizeof(avail_idx));
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
-	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
+	mmio_reset(0x10000);
+	if (!mmio_driver_setup(features, true, features & F_STATS ? 3 : 2, QSIZE))
 		return false;
-	for (q = 0; q < 3; q++) {
-		if (q == STATSQ && !(features & F_STATS))
-			break;
-		wr(VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, QDESC(q));
-		wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, QAVAIL(q));
-		wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_USED_LOW, QUSED(q));
-		wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	}
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
-	   VIRTIO_CONFIG_S_DRIVER_OK);
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	mmio_wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
 	return true;
 }
 
@@ -190,19 +112,13 @@ static bool driver_setup(u64 features)
  */
 static void submit(int q, u16 head, u64 addr, u32 len, u32 split)
 {
-	struct vring_desc *d = gpa(QDESC(q));
-	struct vring_avail *a = gpa(QAVAIL(q));
+	u64 a[2] = { addr, addr + split };
+	u32 l[2] = { split, len - split };
 
-	if (split) {
-		d[head] = (struct vring_desc){ addr, split, VRING_DESC_F_NEXT,
-					       head + 1 };
-		d[head + 1] = (struct vring_desc){ addr + split, len - split, 0, 0 };
-	} else {
-		d[head] = (struct vring_desc){ addr, len, 0, 0 };
-	}
-	a->ring[avail_idx[q] % QSIZE] = head;
-	__atomic_store_n(&a->idx, ++avail_idx[q], __ATOMIC_RELEASE);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, q);
+	if (split)
+		mmio_submit(q, head, a, l, 2, 2, true);
+	else
+		mmio_submit(q, head, &addr, &len, 1, 1, true);
 }
 
 /* Puts @n PFNs at DATA and submits them on queue @q. */
@@ -259,19 +175,19 @@ static void test_probe(void)
 {
 	u32 lo, hi;
 
-	is_int(rd(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976, "virtio-mmio magic");
-	is_int(rd(VIRTIO_MMIO_DEVICE_ID), 5, "device id 5: balloon");
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	lo = rd(VIRTIO_MMIO_DEVICE_FEATURES);
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	hi = rd(VIRTIO_MMIO_DEVICE_FEATURES);
+	is_int(mmio_rd(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976, "virtio-mmio magic");
+	is_int(mmio_rd(VIRTIO_MMIO_DEVICE_ID), 5, "device id 5: balloon");
+	mmio_wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	lo = mmio_rd(VIRTIO_MMIO_DEVICE_FEATURES);
+	mmio_wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	hi = mmio_rd(VIRTIO_MMIO_DEVICE_FEATURES);
 	ok((lo & F_STATS) && (lo & F_OOM), "STATS_VQ and DEFLATE_ON_OOM offered");
 	ok(!(lo & F_TELL), "MUST_TELL_HOST is not offered");
 	ok(hi & (F_V1 >> 32), "VERSION_1 offered");
-	wr(VIRTIO_MMIO_QUEUE_SEL, 2);
-	ok(rd(VIRTIO_MMIO_QUEUE_NUM_MAX) >= QSIZE, "three queues");
-	wr(VIRTIO_MMIO_QUEUE_SEL, 3);
-	is_int(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0, "and no fourth");
+	mmio_wr(VIRTIO_MMIO_QUEUE_SEL, 2);
+	ok(mmio_rd(VIRTIO_MMIO_QUEUE_NUM_MAX) >= QSIZE, "three queues");
+	mmio_wr(VIRTIO_MMIO_QUEUE_SEL, 3);
+	is_int(mmio_rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0, "and no fourth");
 	ok(cfg_rd(0) == 0 && cfg_rd(4) == 0, "num_pages and actual start at 0");
 	is_int(cfg_rd(8), 0, "config space ends after actual");
 }
@@ -306,7 +222,7 @@ static void test_inflate(void)
 	/* A PFN split across the two descriptors. */
 	submit_pfns(INFLATEQ, pfns, ARRAY_SIZE(pfns), 4 * 5 + 2);
 	ok(wait_used(INFLATEQ, 1), "inflate request acked");
-	is_int(used(INFLATEQ)->ring[0].len, 0, "nothing written for it");
+	is_int(used_ring(INFLATEQ)->ring[0].len, 0, "nothing written for it");
 	ok(wait_isr(VIRTIO_MMIO_INT_VRING), "with a vring interrupt");
 
 	for (k = 0; k < ARRAY_SIZE(pfns); k++)
@@ -384,34 +300,34 @@ static void test_config(void)
 	struct virtio_balloon_info i;
 	u32 gen;
 
-	wr(VIRTIO_MMIO_CONFIG + 4, 11);
+	mmio_wr(VIRTIO_MMIO_CONFIG + 4, 11);
 	is_int(info().actual_pages, 11, "the driver writes actual; get reports it");
-	wr(VIRTIO_MMIO_CONFIG, 99);
+	mmio_wr(VIRTIO_MMIO_CONFIG, 99);
 	ok(cfg_rd(0) == 0 && info().target_pages == 0,
 	   "a driver write to num_pages is ignored");
-	cfg_wr8(4, 0x34);
-	cfg_wr8(5, 0x12);
-	cfg_wr8(6, 0);
+	mmio_cfg_wr8(4, 0x34);
+	mmio_cfg_wr8(5, 0x12);
+	mmio_cfg_wr8(6, 0);
 	is_int(info().actual_pages, 11, "actual written bytewise: not yet...");
-	cfg_wr8(7, 0);
+	mmio_cfg_wr8(7, 0);
 	is_int(info().actual_pages, 0x1234, "... until its last byte");
 
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	mmio_wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
 	is_int(virtio_balloon__set_target(kvm, NR_PAGES + 1), -ERANGE,
 	       "a target over guest RAM is refused");
 	is_int(virtio_balloon__set_target(kvm, 1ULL << 32), -ERANGE,
 	       "so is one over 32 bits");
-	ok(cfg_rd(0) == 0 && !(rd(VIRTIO_MMIO_INTERRUPT_STATUS) &
+	ok(cfg_rd(0) == 0 && !(mmio_rd(VIRTIO_MMIO_INTERRUPT_STATUS) &
 				VIRTIO_MMIO_INT_CONFIG),
 	   "changing nothing, and without an interrupt");
 
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
-	gen = rd(VIRTIO_MMIO_CONFIG_GENERATION);
+	mmio_wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	gen = mmio_rd(VIRTIO_MMIO_CONFIG_GENERATION);
 	is_int(virtio_balloon__set_target(kvm, 64), 0, "set_target 64");
 	is_int(cfg_rd(0), 64, "num_pages reads 64");
-	ok(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG,
+	ok(mmio_rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG,
 	   "a config change interrupt");
-	ok(rd(VIRTIO_MMIO_CONFIG_GENERATION) != gen, "the config generation moved");
+	ok(mmio_rd(VIRTIO_MMIO_CONFIG_GENERATION) != gen, "the config generation moved");
 	i = info();
 	ok(i.target_pages == 64 && i.actual_pages == 0x1234, "get: target and actual");
 	is_int(virtio_balloon__set_target(kvm, NR_PAGES), 0,
@@ -524,7 +440,7 @@ static void test_stats(void)
 	submit(STATSQ, 2, DATA + 0x400, sz, 0);
 	ok(wait_generation(gen + 4) && wait_used(STATSQ, 3),
 	   "a second buffer: taken, the first one given back");
-	ok(used(STATSQ)->ring[2].id == 0, "the one given back is the older");
+	ok(used_ring(STATSQ)->ring[2].id == 0, "the one given back is the older");
 }
 
 static bool guest_stop;
@@ -547,7 +463,7 @@ static void *stats_guest(void *arg)
 			sleep_ms(1);
 			continue;
 		}
-		head = used(STATSQ)->ring[(cur - 1) % QSIZE].id;
+		head = used_ring(STATSQ)->ring[(cur - 1) % QSIZE].id;
 		e.val++;
 		put_stats(DATA + 0x800 + head * 0x10, &e, 1);
 		submit(STATSQ, head, DATA + 0x800 + head * 0x10,
@@ -597,7 +513,7 @@ static void test_reset(void)
 	ok(info().inflated_pages > 0 && info().actual_pages > 0,
 	   "before the reset: counters and actual");
 	stats_used = used_idx(STATSQ);
-	wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
 	i = info();
 	ok(!i.driver_ok && i.inflated_pages == 0 && i.deflated_pages == 0 &&
 	   i.bad_pfns == 0 && i.actual_pages == 0, "a reset zeroes counters and actual");
@@ -637,7 +553,7 @@ int main(void)
 
 	kvm = fake_kvm_new();
 	kvm->ram_size = RAM_SIZE;
-	vcpu.kvm = kvm;
+	fake_mmio_init(kvm, KVM_VIRTIO_MMIO_START);
 	device_mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	reserved_mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,

@@ -20,25 +20,11 @@
 #include "kvm/util.h"
 #include "tap.h"
 #include "fake-kvm.h"
+#include "fake-mmio-driver.h"
 
 static struct kvm *kvm;
-static struct kvm_cpu vcpu;
-static u64 base;
 static u8 echo_config[4] = { 0xde, 0xad, 0xbe, 0xef };
 static int echo_notifies;
-
-static u32 rd(u32 off)
-{
-	u32 v = 0;
-
-	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, false);
-	return v;
-}
-
-static void wr(u32 off, u32 v)
-{
-	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, true);
-}
 
 /* Echo: writes the readable bytes back reversed into the writable ones. */
 static void echo_notify(struct virtio_device *vdev, struct virtq *vq)
@@ -78,46 +64,19 @@ static struct virtio_device echo = {
 	.ops = &echo_ops,
 };
 
-static bool wait_used(u16 idx)
+static void driver_setup(u32 qsize)
 {
-	return wait_used_ms(idx, 2000);
+	mmio_reset(0x10000);
+	mmio_driver_setup(1ULL << VIRTIO_F_VERSION_1, true, 1, qsize);
 }
 
-static void driver_setup(u16 qsize)
+/* @out_len bytes at @out_addr, and 64 writable at DATA + 0x100. */
+static void submit(u64 out_addr, u32 out_len)
 {
-	wr(VIRTIO_MMIO_STATUS, 0);
-	memset(ram, 0, 0x10000);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(VIRTIO_MMIO_QUEUE_NUM, qsize);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, lower_32_bits(DESC));
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, lower_32_bits(AVAIL));
-	wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_USED_LOW, lower_32_bits(USED));
-	wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
-	   VIRTIO_CONFIG_S_DRIVER_OK);
-}
+	u64 addr[2] = { out_addr, DATA + 0x100 };
+	u32 len[2] = { out_len, 64 };
 
-static void submit(u16 avail_idx, u64 out_addr, u32 out_len)
-{
-	struct vring_desc *d = gpa(DESC);
-	struct vring_avail *a = gpa(AVAIL);
-
-	d[0] = (struct vring_desc){ out_addr, out_len, VRING_DESC_F_NEXT, 1 };
-	d[1] = (struct vring_desc){ DATA + 0x100, 64, VRING_DESC_F_WRITE, 0 };
-	a->ring[(avail_idx - 1) % QSIZE] = 0;
-	__atomic_store_n(&a->idx, avail_idx, __ATOMIC_RELEASE);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	mmio_submit(0, 0, addr, len, 2, 1, true);
 }
 
 static void test_probe(void)
@@ -126,23 +85,23 @@ static void test_probe(void)
 	u8 b[2];
 	int irq;
 
-	is_int(rd(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976, "magic");
-	is_int(rd(VIRTIO_MMIO_VERSION), 2, "version 2");
-	is_int(rd(VIRTIO_MMIO_DEVICE_ID), 42, "device id");
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	ok(rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1, "VERSION_1 offered");
-	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
-	is_int(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), QSIZE, "queue 1 max size");
-	wr(VIRTIO_MMIO_QUEUE_SEL, 2);
-	is_int(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0, "no queue 2");
-	ok(rd(VIRTIO_MMIO_CONFIG) == 0xefbeadde, "config space");
-	bus_dispatch(&vcpu, BUS_MMIO, base + VIRTIO_MMIO_STATUS, b, 2, false);
+	is_int(mmio_rd(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976, "magic");
+	is_int(mmio_rd(VIRTIO_MMIO_VERSION), 2, "version 2");
+	is_int(mmio_rd(VIRTIO_MMIO_DEVICE_ID), 42, "device id");
+	mmio_wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	ok(mmio_rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1, "VERSION_1 offered");
+	mmio_wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+	is_int(mmio_rd(VIRTIO_MMIO_QUEUE_NUM_MAX), QSIZE, "queue 1 max size");
+	mmio_wr(VIRTIO_MMIO_QUEUE_SEL, 2);
+	is_int(mmio_rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0, "no queue 2");
+	ok(mmio_rd(VIRTIO_MMIO_CONFIG) == 0xefbeadde, "config space");
+	mmio_access(VIRTIO_MMIO_STATUS, b, 2, false);
 	ok(b[0] == 0xff && b[1] == 0xff, "narrow register read is refused");
 	ok(kvm->cmdline && strstr(kvm->cmdline, "virtio_mmio.device=0x1000@0xd0000000:"),
 	   "virtio_mmio.device= on the command line");
 	ok(virtio_mmio__nr_devices() == 1 &&
 	   virtio_mmio__device_info(0, &addr, &size, &irq) &&
-	   addr == base && size == 0x1000 && irq >= 0, "device info for firmware");
+	   addr == mmio_base && size == 0x1000 && irq >= 0, "device info for firmware");
 }
 
 static void test_io(void)
@@ -150,30 +109,30 @@ static void test_io(void)
 	struct vring_used *used = gpa(USED);
 
 	driver_setup(QSIZE);
-	ok(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_DRIVER_OK, "driver ok");
-	is_int(rd(VIRTIO_MMIO_QUEUE_READY), 1, "queue ready");
+	ok(mmio_rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_DRIVER_OK, "driver ok");
+	is_int(mmio_rd(VIRTIO_MMIO_QUEUE_READY), 1, "queue ready");
 	memcpy(gpa(DATA), "hello", 5);
-	submit(1, DATA, 5);
-	ok(wait_used(1), "request completed by the worker");
+	submit(DATA, 5);
+	ok(wait_used(0, 1), "request completed by the worker");
 	ok(!memcmp(gpa(DATA + 0x100), "olleh", 5), "device answered");
 	is_int(used->ring[0].len, 5, "used length");
-	ok(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_VRING, "vring interrupt");
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
-	is_int(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0, "interrupt acknowledged");
+	ok(mmio_rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_VRING, "vring interrupt");
+	mmio_wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	is_int(mmio_rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0, "interrupt acknowledged");
 
 	/* A buffer outside RAM: the device wants a reset, nothing else. */
-	submit(2, 0x1000, 5);
-	wait_used_ms(2, 50);
-	ok(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET,
+	submit(0x1000, 5);
+	wait_used_ms(0, 2, 50);
+	ok(mmio_rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET,
 	   "bad buffer: DEVICE_NEEDS_RESET");
-	ok(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG,
+	ok(mmio_rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG,
 	   "and a config interrupt");
 	is_int(used->idx, 1, "the bad request was not completed");
 
 	driver_setup(QSIZE);
-	ok(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET), "reset recovers");
-	submit(1, DATA, 5);
-	ok(wait_used(1), "and I/O works again");
+	ok(!(mmio_rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET), "reset recovers");
+	submit(DATA, 5);
+	ok(wait_used(0, 1), "and I/O works again");
 }
 
 static void test_bad_setup(void)
@@ -182,47 +141,47 @@ static void test_bad_setup(void)
 
 	/* After DRIVER_OK, so that the device interrupts for it. */
 	driver_setup(QSIZE);
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
-	wr(VIRTIO_MMIO_QUEUE_NUM, 3);
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	ok((rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET) &&
-	   (rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG),
+	mmio_wr(VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	mmio_wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+	mmio_wr(VIRTIO_MMIO_QUEUE_NUM, 3);
+	mmio_wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	ok((mmio_rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET) &&
+	   (mmio_rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG),
 	   "bad queue after DRIVER_OK: NEEDS_RESET and a config interrupt");
 
 	driver_setup(12);
-	is_int(rd(VIRTIO_MMIO_QUEUE_READY), 0, "queue size 12 is refused");
-	ok(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET,
+	is_int(mmio_rd(VIRTIO_MMIO_QUEUE_READY), 0, "queue size 12 is refused");
+	ok(mmio_rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET,
 	   "with DEVICE_NEEDS_RESET");
 
-	wr(VIRTIO_MMIO_STATUS, 0);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	mmio_wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	mmio_wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
+	mmio_wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
 	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
-	ok(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK),
+	ok(!(mmio_rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK),
 	   "FEATURES_OK needs VERSION_1 on a modern transport");
 
-	wr(VIRTIO_MMIO_STATUS, 0);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0xfffff000);
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0xffffffff);
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	is_int(rd(VIRTIO_MMIO_QUEUE_READY), 0, "ring outside RAM is refused");
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
+	mmio_wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	mmio_wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	mmio_wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0xfffff000);
+	mmio_wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0xffffffff);
+	mmio_wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	is_int(mmio_rd(VIRTIO_MMIO_QUEUE_READY), 0, "ring outside RAM is refused");
 	notifies = __atomic_load_n(&echo_notifies, __ATOMIC_SEQ_CST);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0x7fffffff);
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0x7fffffff);
-	ok(rd(VIRTIO_MMIO_QUEUE_NUM_MAX) == 0 && rd(VIRTIO_MMIO_QUEUE_READY) == 0,
+	mmio_wr(VIRTIO_MMIO_QUEUE_SEL, 0x7fffffff);
+	mmio_wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	mmio_wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0x7fffffff);
+	ok(mmio_rd(VIRTIO_MMIO_QUEUE_NUM_MAX) == 0 && mmio_rd(VIRTIO_MMIO_QUEUE_READY) == 0,
 	   "a queue that doesn't exist has no size and never gets ready");
 	/* A notify would reach the device's worker thread: give it time. */
 	usleep(100 * 1000);
 	is_int(__atomic_load_n(&echo_notifies, __ATOMIC_SEQ_CST), notifies,
 	       "a notify of a queue that doesn't exist reaches no device");
-	wr(VIRTIO_MMIO_STATUS, 0);
-	is_int(rd(VIRTIO_MMIO_STATUS), 0, "reset");
+	mmio_wr(VIRTIO_MMIO_STATUS, 0);
+	is_int(mmio_rd(VIRTIO_MMIO_STATUS), 0, "reset");
 }
 
 int main(void)
@@ -232,10 +191,9 @@ int main(void)
 
 	kvm = fake_kvm_new();
 	virtio__set_transport("mmio");
-	vcpu.kvm = kvm;
 	if (virtio_device__register(kvm, &echo))
 		skip_all("cannot register the device");
-	base = KVM_VIRTIO_MMIO_START;
+	fake_mmio_init(kvm, KVM_VIRTIO_MMIO_START);
 
 	test_probe();
 	test_io();

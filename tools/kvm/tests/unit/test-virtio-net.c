@@ -26,10 +26,8 @@
 #include "kvm/log.h"
 #include "tap.h"
 #include "fake-kvm.h"
+#include "fake-mmio-driver.h"
 
-#define QDESC(q)	(RAM_BASE + (q) * 0x3000)
-#define QAVAIL(q)	(QDESC(q) + 0x1000)
-#define QUSED(q)	(QDESC(q) + 0x2000)
 #define RXQ		0
 #define TXQ		1
 #define CTRLQ		2
@@ -40,9 +38,6 @@
 			 F(VIRTIO_NET_F_STATUS) | F(VIRTIO_NET_F_CTRL_VQ))
 
 static struct kvm *kvm;
-static struct kvm_cpu vcpu;
-static const u64 base = KVM_VIRTIO_MMIO_START;
-static u16 avail_idx[3];
 static struct net_dev *ndev;
 
 /* The fake backend: counts its calls. */
@@ -83,47 +78,6 @@ static const struct net_backend_ops fake_ops = {
 	.set_offloads = fake_set_offloads,
 };
 
-static u32 rd(u32 off)
-{
-	u32 v = 0;
-
-	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, false);
-	return v;
-}
-
-static void wr(u32 off, u32 v)
-{
-	bus_dispatch(&vcpu, BUS_MMIO, base + off, (u8 *)&v, 4, true);
-}
-
-static u8 cfg_rd8(u32 off)
-{
-	u8 v = 0;
-
-	bus_dispatch(&vcpu, BUS_MMIO, base + VIRTIO_MMIO_CONFIG + off, &v, 1, false);
-	return v;
-}
-
-static struct vring_used *used(int q)
-{
-	return gpa(QUSED(q));
-}
-
-static u16 used_idx(int q)
-{
-	return __atomic_load_n(&used(q)->idx, __ATOMIC_ACQUIRE);
-}
-
-static u64 device_features(void)
-{
-	u64 f;
-
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	f = (u64)rd(VIRTIO_MMIO_DEVICE_FEATURES) << 32;
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	return f | rd(VIRTIO_MMIO_DEVICE_FEATURES);
-}
-
 /*
  * Resets the device and brings it up with @features; true if accepted.
  * Without @features_ok the driver never asks for FEATURES_OK, as a
@@ -131,36 +85,8 @@ static u64 device_features(void)
  */
 static bool driver_start(u64 features, bool features_ok)
 {
-	u32 status = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
-	int q;
-
-	wr(VIRTIO_MMIO_STATUS, 0);
-	memset(ram, 0, RAM_SIZE);
-	memset(avail_idx, 0, sizeof(avail_idx));
-	wr(VIRTIO_MMIO_STATUS, status);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
-	if (features_ok) {
-		status |= VIRTIO_CONFIG_S_FEATURES_OK;
-		wr(VIRTIO_MMIO_STATUS, status);
-		if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK))
-			return false;
-	}
-	for (q = 0; q < 3; q++) {
-		wr(VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, QDESC(q));
-		wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, QAVAIL(q));
-		wr(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_USED_LOW, QUSED(q));
-		wr(VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
-		wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	}
-	wr(VIRTIO_MMIO_STATUS, status | VIRTIO_CONFIG_S_DRIVER_OK);
-	return true;
+	mmio_reset(RAM_SIZE);
+	return mmio_driver_setup(features, features_ok, 3, QSIZE);
 }
 
 static bool driver_setup(u64 features)
@@ -168,47 +94,12 @@ static bool driver_setup(u64 features)
 	return driver_start(features, true);
 }
 
-/* Makes descriptor @head available on @q: @n buffers, the first @nout readable. */
-static void submit(int q, u16 head, const u64 *addr, const u32 *len, int n,
-		   int nout, bool kick)
-{
-	struct vring_desc *d = gpa(QDESC(q));
-	struct vring_avail *a = gpa(QAVAIL(q));
-	int i;
-
-	for (i = 0; i < n; i++) {
-		d[head + i] = (struct vring_desc) {
-			.addr = addr[i],
-			.len = len[i],
-			.flags = (i + 1 < n ? VRING_DESC_F_NEXT : 0) |
-				 (i >= nout ? VRING_DESC_F_WRITE : 0),
-			.next = head + i + 1,
-		};
-	}
-	a->ring[avail_idx[q] % QSIZE] = head;
-	__atomic_store_n(&a->idx, ++avail_idx[q], __ATOMIC_RELEASE);
-	if (kick)
-		wr(VIRTIO_MMIO_QUEUE_NOTIFY, q);
-}
-
 /* One writable RX buffer of @len bytes at BUF(@i), descriptor @i. */
 static void rx_buffer(int i, u32 len)
 {
 	u64 addr = BUF(i);
 
-	submit(RXQ, i, &addr, &len, 1, 0, false);
-}
-
-static bool wait_used(int q, u16 idx)
-{
-	int i;
-
-	for (i = 0; i < 2000; i++) {
-		if (used_idx(q) == idx)
-			return true;
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-	}
-	return false;
+	mmio_submit(RXQ, i, &addr, &len, 1, 0, false);
 }
 
 /* A packet as a backend hands it over: a zero vnet header and @len bytes of @c. */
@@ -341,20 +232,20 @@ static void test_tx_hdr(void)
 
 static void test_probe(void)
 {
-	u64 f = device_features();
+	u64 f = mmio_device_features();
 	int i;
 
-	is_int(rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET, "a virtio-net device");
+	is_int(mmio_rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET, "a virtio-net device");
 	ok((f & F_BASE) == F_BASE && (f & F(VIRTIO_NET_F_MRG_RXBUF)) &&
 	   (f & F(VIRTIO_NET_F_CSUM)) && !(f & F(VIRTIO_NET_F_MQ)) &&
 	   !(f & F(VIRTIO_NET_F_MTU)),
 	   "features: the device's, the backend's, no MQ for one pair, no MTU unless set");
 	for (i = 0; i < 6; i++)
-		if (cfg_rd8(i) != ndev->params.mac[i])
+		if (mmio_cfg_rd8(i) != ndev->params.mac[i])
 			break;
 	is_int(i, 6, "config: the MAC");
-	is_int(cfg_rd8(6) | cfg_rd8(7) << 8, VIRTIO_NET_S_LINK_UP, "config: link up");
-	is_int(cfg_rd8(8) | cfg_rd8(9) << 8, 1, "config: one queue pair");
+	is_int(mmio_cfg_rd8(6) | mmio_cfg_rd8(7) << 8, VIRTIO_NET_S_LINK_UP, "config: link up");
+	is_int(mmio_cfg_rd8(8) | mmio_cfg_rd8(9) << 8, 1, "config: one queue pair");
 	ok(driver_setup(F_BASE | F(VIRTIO_NET_F_MRG_RXBUF)) && started == 1,
 	   "the driver brings it up; the backend is started");
 	is_int(ndev->hdr_len, 12, "virtio 1: a 12-byte header");
@@ -376,8 +267,8 @@ static void test_rx_single(void)
 	       "a packet bigger than the one buffer can never fit: dropped");
 	is_int(used_idx(RXQ), 0, "... and the buffer is not used for it");
 	is_int(deliver(100, 0x33), 0, "a packet that fits is delivered");
-	ok(used_idx(RXQ) == 1 && used(RXQ)->ring[0].id == 0 &&
-	   used(RXQ)->ring[0].len == 112, "into the held buffer: 12 + 100 bytes used");
+	ok(used_idx(RXQ) == 1 && used_ring(RXQ)->ring[0].id == 0 &&
+	   used_ring(RXQ)->ring[0].len == 112, "into the held buffer: 12 + 100 bytes used");
 	ok(le16toh(h->num_buffers) == 1 && filled((u8 *)(h + 1), 100, 0x33),
 	   "num_buffers is 1 and the frame follows the header");
 	ok(ndev->stats.rx_packets == b.rx + 1 && ndev->stats.rx_dropped == b.drop + 1,
@@ -398,8 +289,8 @@ static void test_rx_merge(void)
 	rx_buffer(2, 1000);
 	is_int(deliver(2500, 0x44), 0, "a third buffer: delivered");
 	is_int(used_idx(RXQ), 3, "three used entries, published together");
-	ok(used(RXQ)->ring[0].len == 1000 && used(RXQ)->ring[1].len == 1000 &&
-	   used(RXQ)->ring[2].len == 512, "lengths 1000, 1000, 512");
+	ok(used_ring(RXQ)->ring[0].len == 1000 && used_ring(RXQ)->ring[1].len == 1000 &&
+	   used_ring(RXQ)->ring[2].len == 512, "lengths 1000, 1000, 512");
 	is_int(le16toh(h->num_buffers), 3, "num_buffers says 3");
 	ok(filled((u8 *)(h + 1), 988, 0x44) && filled(gpa(BUF(1)), 1000, 0x44) &&
 	   filled(gpa(BUF(2)), 512, 0x44), "the frame is intact across them");
@@ -436,7 +327,7 @@ static void test_tx(void)
 	memset(gpa(BUF(0)), 0x66, 0x2000);
 	memset(gh, 0, 12);
 	gh->num_buffers = htole16(7);
-	submit(TXQ, 0, addr, len, 2, 2, false);
+	mmio_submit(TXQ, 0, addr, len, 2, 2, false);
 	is_int(net__tx_pop(qp, elem, &hdr, frame, &nr, &flen), 1, "a frame is popped");
 	ok(flen == 100 && nr == 2 && frame[0].iov_len == 20 &&
 	   frame[0].iov_base == (u8 *)gpa(BUF(0)) + 12 && frame[1].iov_len == 80,
@@ -449,10 +340,10 @@ static void test_tx(void)
 	gh->gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
 	gh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	gh->gso_size = htole16(1000);
-	submit(TXQ, 0, addr, len, 2, 2, false);
+	mmio_submit(TXQ, 0, addr, len, 2, 2, false);
 	len[0] = 12 + 1;
 	len[1] = 0;
-	submit(TXQ, 2, addr, len, 1, 1, false);
+	mmio_submit(TXQ, 2, addr, len, 1, 1, false);
 	is_int(net__tx_pop(qp, elem, &hdr, frame, &nr, &flen), 0,
 	       "TSO6 (not negotiated) and a runt: nothing to send");
 	ok(used_idx(TXQ) == 3 && ndev->stats.tx_dropped == dropped + 2,
@@ -472,7 +363,7 @@ static void test_unoffered(void)
 	int s = started, nr;
 	size_t flen;
 
-	ok(!(device_features() & F(VIRTIO_NET_F_HOST_UFO)), "UFO is not offered");
+	ok(!(mmio_device_features() & F(VIRTIO_NET_F_HOST_UFO)), "UFO is not offered");
 	ok(driver_start(F_BASE | F(VIRTIO_NET_F_CSUM) | F(VIRTIO_NET_F_HOST_UFO),
 			false) && started == s + 1,
 	   "a driver that skips FEATURES_OK, asking for UFO: started all the same");
@@ -484,7 +375,7 @@ static void test_unoffered(void)
 	gh->gso_size = htole16(1000);
 	gh->csum_start = htole16(34);
 	gh->csum_offset = htole16(6);
-	submit(TXQ, 0, &addr, &len, 1, 1, false);
+	mmio_submit(TXQ, 0, &addr, &len, 1, 1, false);
 	is_int(net__tx_pop(qp, elem, &hdr, frame, &nr, &flen), 0,
 	       "its UFO frame is dropped");
 	free(elem);
@@ -502,7 +393,7 @@ static int ctrl(u8 class, u8 cmd, const void *data, u32 dlen)
 	buf[1] = cmd;
 	memcpy(buf + 2, data, dlen);
 	*(u8 *)gpa(BUF(9)) = 0xee;
-	submit(CTRLQ, 0, addr, len, 2, 1, true);
+	mmio_submit(CTRLQ, 0, addr, len, 2, 1, true);
 	if (!wait_used(CTRLQ, idx + 1))
 		return -1;
 	return *(u8 *)gpa(BUF(9));
@@ -523,7 +414,7 @@ static void test_ctrl(void)
 	       VIRTIO_NET_OK, "promiscuous mode: OK");
 	is_int(ctrl(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, mac, 6),
 	       VIRTIO_NET_OK, "MAC_ADDR_SET: OK");
-	ok(cfg_rd8(3) == 1 && cfg_rd8(5) == 3, "... and config space has the new MAC");
+	ok(mmio_cfg_rd8(3) == 1 && mmio_cfg_rd8(5) == 3, "... and config space has the new MAC");
 	is_int(ctrl(VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
 	       VIRTIO_NET_ERR, "VQ_PAIRS_SET without MQ: ERR");
 	is_int(ctrl(VIRTIO_NET_CTRL_GUEST_OFFLOADS, VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET,
@@ -538,7 +429,7 @@ static void test_ctrl(void)
 	is_int(ctrl(99, 0, NULL, 0), VIRTIO_NET_ERR, "an unknown class: ERR");
 	is_int(ctrl(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, mac, 3),
 	       VIRTIO_NET_ERR, "a truncated MAC: ERR");
-	ok(driver_setup(F_BASE) && cfg_rd8(3) == ndev->params.mac[3],
+	ok(driver_setup(F_BASE) && mmio_cfg_rd8(3) == ndev->params.mac[3],
 	   "a reset brings back the configured MAC");
 }
 
@@ -551,7 +442,7 @@ int main(void)
 	test_tx_hdr();
 
 	kvm = fake_kvm_new();
-	vcpu.kvm = kvm;
+	fake_mmio_init(kvm, KVM_VIRTIO_MMIO_START);
 	kvm->cfg.guest_name = "net-test";
 	virtio__set_transport("mmio");
 	net__register_backend(NET_MODE_TAP, &fake_ops);
