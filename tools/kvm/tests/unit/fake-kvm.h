@@ -52,6 +52,17 @@ static inline struct kvm *fake_kvm_new(void)
 	return kvm;
 }
 
+/* Are all @len bytes at @p @c? */
+static inline bool filled(const u8 *p, size_t len, u8 c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != c)
+			return false;
+	return true;
+}
+
 static inline void sleep_ms(int ms)
 {
 	nanosleep(&(struct timespec){ .tv_nsec = ms * 1000000L }, NULL);

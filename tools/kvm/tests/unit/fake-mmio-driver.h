@@ -156,4 +156,22 @@ static inline void mmio_submit(int q, u16 head, const u64 *addr,
 		mmio_wr(VIRTIO_MMIO_QUEUE_NOTIFY, q);
 }
 
+/*
+ * Sends the @len bytes at @req on @q, followed by a writable status
+ * byte at @status, as virtio-net's control queue takes a command;
+ * returns the status the device wrote, or -1 if it did not complete.
+ */
+static inline int mmio_request(int q, u64 req, u32 len, u64 status)
+{
+	u64 addr[2] = { req, status };
+	u32 lens[2] = { len, 1 };
+	u16 idx = used_idx(q);
+
+	*(u8 *)gpa(status) = 0xee;
+	mmio_submit(q, 0, addr, lens, 2, 1, true);
+	if (!wait_used(q, idx + 1))
+		return -1;
+	return *(u8 *)gpa(status);
+}
+
 #endif /* KVM__TESTS_FAKE_MMIO_DRIVER_H */

@@ -186,20 +186,12 @@ static void tx_send(int q, const struct virtio_net_hdr_v1 *h, const u8 *frame,
 /* Sends a control command; returns the ack, or -1 when not answered. */
 static int ctrl(u8 class, u8 cmd, const void *data, u32 dlen)
 {
-	int q = nq - 1;
 	u8 *buf = gpa(CTRLBUF);
-	u64 addr[2] = { CTRLBUF, CTRLBUF + PAGE_BUF };
-	u32 len[2] = { 2 + dlen, 1 };
-	u16 idx = used_idx(q);
 
 	buf[0] = class;
 	buf[1] = cmd;
 	memcpy(buf + 2, data, dlen);
-	*(u8 *)gpa(CTRLBUF + PAGE_BUF) = 0xee;
-	mmio_submit(q, 0, addr, len, 2, 1, true);
-	if (!wait_used(q, idx + 1))
-		return -1;
-	return *(u8 *)gpa(CTRLBUF + PAGE_BUF);
+	return mmio_request(nq - 1, CTRLBUF, 2 + dlen, CTRLBUF + PAGE_BUF);
 }
 
 static int set_guest_offloads(u64 offloads)

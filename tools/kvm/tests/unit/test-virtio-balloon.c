@@ -146,16 +146,6 @@ static bool resident(void *p)
 	return v & 1;
 }
 
-static bool filled(const u8 *p, size_t len, u8 c)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != c)
-			return false;
-	return true;
-}
-
 static void test_not_there(void)
 {
 	struct virtio_balloon_memstats st;

@@ -113,16 +113,6 @@ static int deliver(size_t len, u8 c)
 	return net__rx_frame(&ndev->pairs[0], &iov, 1, iov.iov_len);
 }
 
-static bool filled(const u8 *p, size_t len, u8 c)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != c)
-			return false;
-	return true;
-}
-
 static void test_parse(void)
 {
 	struct net_params p;
@@ -385,18 +375,11 @@ static void test_unoffered(void)
 static int ctrl(u8 class, u8 cmd, const void *data, u32 dlen)
 {
 	u8 *buf = gpa(BUF(8));
-	u64 addr[2] = { BUF(8), BUF(9) };
-	u32 len[2] = { 2 + dlen, 1 };
-	u16 idx = used_idx(CTRLQ);
 
 	buf[0] = class;
 	buf[1] = cmd;
 	memcpy(buf + 2, data, dlen);
-	*(u8 *)gpa(BUF(9)) = 0xee;
-	mmio_submit(CTRLQ, 0, addr, len, 2, 1, true);
-	if (!wait_used(CTRLQ, idx + 1))
-		return -1;
-	return *(u8 *)gpa(BUF(9));
+	return mmio_request(CTRLQ, BUF(8), 2 + dlen, BUF(9));
 }
 
 static void test_ctrl(void)
