@@ -33,6 +33,7 @@
 
 #include "kvm/9p.h"
 #include "fuzz.h"
+#include "host-dir.h"
 
 #define MAX_MSGS	48
 #define NR_FIDS		6
@@ -128,19 +129,6 @@ static void make_share(void)
 			abort();
 		link_ino[i] = st.st_ino;
 	}
-}
-
-static int count_entries(const char *path)
-{
-	DIR *d = opendir(path);
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
 }
 
 static void snapshot(struct stat *st, int *entries)

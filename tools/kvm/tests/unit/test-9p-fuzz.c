@@ -5,7 +5,6 @@
  * and nothing outside the share changes.  The seed is fixed so that a
  * failure can be replayed.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include "tap.h"
 #include "kvm/9p.h"
+#include "host-dir.h"
 
 #define ROUNDS		20000
 
@@ -203,19 +203,6 @@ static bool reply_ok(size_t rlen, size_t room)
 		return false;
 	memcpy(&size, reply, 4);
 	return size == rlen && (reply[4] & 1);
-}
-
-static int count_entries(const char *path)
-{
-	DIR *d = opendir(path);
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
 }
 
 int main(void)

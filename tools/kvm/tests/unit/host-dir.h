@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the 9p tests and fuzz harness look at on the host side, to see
+ * that the server changed nothing it should not have.
+ */
+#ifndef KVM__TESTS_HOST_DIR_H
+#define KVM__TESTS_HOST_DIR_H
+
+#include <dirent.h>
+
+/* The entries of directory @path, "." and ".." included; -1 if unreadable. */
+static inline int count_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+#endif /* KVM__TESTS_HOST_DIR_H */
