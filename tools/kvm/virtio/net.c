@@ -234,14 +234,24 @@ int net__parse_params(const char *arg, struct net_params *p)
 	};
 	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (net_parse_one(tok, p, &tap_only, &user_only) < 0)
-			return -1;
+			goto out_free;
+	}
+	if (p->mode == NET_MODE_USER && tap_only) {
+		error("--network %s: tapif, script, vhost and mq are for mode=tap", arg);
+		goto out_free;
+	}
+	if (p->mode == NET_MODE_TAP && user_only) {
+		error("--network %s: hostfwd is for mode=user", arg);
+		goto out_free;
 	}
 	/* The strings in @p point into @s, which stays. */
-	if (p->mode == NET_MODE_USER && tap_only)
-		return error("--network %s: tapif, script, vhost and mq are for mode=tap", arg);
-	if (p->mode == NET_MODE_TAP && user_only)
-		return error("--network %s: hostfwd is for mode=user", arg);
 	return 0;
+
+out_free:
+	/* Nothing in @p may point into @s once it is gone. */
+	memset(p, 0, sizeof(*p));
+	free(s);
+	return -1;
 }
 
 static int opt_network(const struct option *opt, const char *arg, int unset)

@@ -10,7 +10,11 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/if_ether.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_net.h>
@@ -158,6 +162,33 @@ static void test_parse(void)
 	   net__parse_params("mode=tap,offload=yes", &p) < 0 &&
 	   net__parse_params("mode=tap,mtu=", &p) < 0, "bad values are refused");
 	loglevel = LOGLEVEL_INFO;
+}
+
+/* A refused option leaves no copy of itself behind, however it failed. */
+static void test_parse_leak(void)
+{
+	char late[1100], early[1100];
+	int i, null = open("/dev/null", O_WRONLY), saved = dup(STDERR_FILENO);
+	struct net_params p;
+	size_t before, after;
+
+	/* Refused by the last check, and by the first option. */
+	snprintf(late, sizeof(late), "mode=tap,hostfwd=%01000d", 0);
+	snprintf(early, sizeof(early), "mode=bogus,script=%01000d", 0);
+	/* Not 2000 errors on the test's output. */
+	dup2(null, STDERR_FILENO);
+	before = mallinfo2().uordblks;
+	for (i = 0; i < 1000; i++) {
+		net__parse_params(late, &p);
+		net__parse_params(early, &p);
+	}
+	after = mallinfo2().uordblks;
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(null);
+	ok(after < before + 64 * 1024,
+	   "2000 refused options of 1 KiB leak nothing (%zd bytes more in use)",
+	   (ssize_t)(after - before));
 }
 
 static void test_mac(void)
@@ -421,6 +452,7 @@ int main(void)
 	struct net_params p;
 
 	test_parse();
+	test_parse_leak();
 	test_mac();
 	test_tx_hdr();
 
