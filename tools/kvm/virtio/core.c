@@ -440,13 +440,16 @@ u64 virtio_device__host_features(struct virtio_device *vdev)
 	return vdev->host_features;
 }
 
-/* Returns -EPERM once FEATURES_OK is set: features are frozen then. */
+/*
+ * Returns -EPERM once FEATURES_OK or DRIVER_OK is set: features are
+ * frozen then, and what the device started with stays what it has.
+ */
 int virtio_device__set_guest_features(struct virtio_device *vdev, u64 features)
 {
 	int ret = 0;
 
 	mutex_lock(&vdev->lock);
-	if (vdev->status & VIRTIO_CONFIG_S_FEATURES_OK)
+	if (vdev->status & (VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK))
 		ret = -EPERM;
 	else
 		vdev->guest_features = features;
@@ -494,6 +497,7 @@ void virtio_device__set_status(struct virtio_device *vdev, u8 status)
 	}
 
 	mutex_lock(&vdev->lock);
+	/* The driver reads FEATURES_OK back to see if its features were taken. */
 	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	    !(vdev->status & VIRTIO_CONFIG_S_FEATURES_OK) && !features_ok(vdev))
 		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
@@ -502,6 +506,22 @@ void virtio_device__set_status(struct virtio_device *vdev, u8 status)
 	status |= vdev->status & VIRTIO_CONFIG_S_NEEDS_RESET;
 	start = (status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 		!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK);
+	if (start && !vdev->legacy && !(status & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		/*
+		 * A modern driver negotiates before DRIVER_OK: nothing was
+		 * agreed to, so the device does not run, and it asks for the
+		 * reset that starting over takes (virtio 1.x, 2.1.2).
+		 */
+		status &= ~VIRTIO_CONFIG_S_DRIVER_OK;
+		status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+		start = false;
+	}
+	/*
+	 * What both sides agreed to: a legacy driver has no FEATURES_OK
+	 * that could refuse bits never offered.
+	 */
+	if (start)
+		vdev->guest_features &= vdev->host_features;
 	vdev->status = status;
 	mutex_unlock(&vdev->lock);
 

@@ -25,6 +25,8 @@
 static struct kvm *kvm;
 static u8 echo_config[4] = { 0xde, 0xad, 0xbe, 0xef };
 static int echo_notifies;
+static int echo_starts;
+static u64 echo_features;	/* what the device was started with */
 
 /* Echo: writes the readable bytes back reversed into the writable ones. */
 static void echo_notify(struct virtio_device *vdev, struct virtq *vq)
@@ -50,7 +52,14 @@ static void echo_notify(struct virtio_device *vdev, struct virtq *vq)
 	virtq__signal(vq);
 }
 
+static void echo_start(struct virtio_device *vdev)
+{
+	echo_starts++;
+	echo_features = vdev->guest_features;
+}
+
 static const struct virtio_device_ops echo_ops = {
+	.start = echo_start,
 	.queue_notify = echo_notify,
 };
 
@@ -184,9 +193,57 @@ static void test_bad_setup(void)
 	is_int(mmio_rd(VIRTIO_MMIO_STATUS), 0, "reset");
 }
 
+static bool status_is(u32 set, u32 clear)
+{
+	u32 status = mmio_rd(VIRTIO_MMIO_STATUS);
+
+	return (status & set) == set && !(status & clear);
+}
+
+/*
+ * What the core starts a device with, whichever the device: the echo
+ * device takes any features and checks none of its own.
+ */
+static void test_negotiation(void)
+{
+	u64 v1 = 1ULL << VIRTIO_F_VERSION_1, indirect = 1ULL << VIRTIO_RING_F_INDIRECT_DESC;
+	u64 never = (1ULL << 0) | (1ULL << 20);
+	int starts = echo_starts, notifies;
+
+	ok(!(mmio_device_features() & never), "device bits 0 and 20 are not offered");
+	mmio_reset(0x10000);
+	ok(!mmio_driver_setup(v1 | never, true, 1, QSIZE),
+	   "FEATURES_OK with bits never offered is not kept");
+	mmio_wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		VIRTIO_CONFIG_S_DRIVER_OK);
+	ok(echo_starts == starts &&
+	   status_is(VIRTIO_CONFIG_S_NEEDS_RESET, VIRTIO_CONFIG_S_DRIVER_OK),
+	   "DRIVER_OK after it starts nothing, and asks for a reset");
+
+	mmio_reset(0x10000);
+	mmio_driver_setup(v1 | never, false, 1, QSIZE);
+	ok(echo_starts == starts, "a modern driver's DRIVER_OK without FEATURES_OK starts nothing");
+	ok(status_is(VIRTIO_CONFIG_S_NEEDS_RESET, VIRTIO_CONFIG_S_DRIVER_OK),
+	   "... DRIVER_OK is not kept, DEVICE_NEEDS_RESET is set");
+	notifies = __atomic_load_n(&echo_notifies, __ATOMIC_SEQ_CST);
+	memcpy(gpa(DATA), "hello", 5);
+	submit(DATA, 5);
+	ok(!wait_used_ms(0, 1, 100) &&
+	   __atomic_load_n(&echo_notifies, __ATOMIC_SEQ_CST) == notifies,
+	   "... and its requests reach no device");
+
+	mmio_reset(0x10000);
+	ok(mmio_driver_setup(v1 | indirect, true, 1, QSIZE) && echo_starts == starts + 1 &&
+	   echo_features == (v1 | indirect),
+	   "FEATURES_OK, then DRIVER_OK: started with the features agreed to");
+	mmio_driver_features(~0ULL);
+	ok(echo.guest_features == (v1 | indirect), "features written after that change nothing");
+	mmio_reset(0x10000);
+}
+
 int main(void)
 {
-	plan(30);
+	plan(38);
 	loglevel = -1;
 
 	kvm = fake_kvm_new();
@@ -198,5 +255,6 @@ int main(void)
 	test_probe();
 	test_io();
 	test_bad_setup();
+	test_negotiation();
 	return exit_status();
 }

@@ -80,7 +80,15 @@ static void echo_notify(struct virtio_device *vdev, struct virtq *vq)
 	free(elem);
 }
 
+static u64 started_features;	/* what a device was started with */
+
+static void echo_start(struct virtio_device *vdev)
+{
+	started_features = vdev->guest_features;
+}
+
 static const struct virtio_device_ops echo_ops = {
+	.start = echo_start,
 	.queue_notify = echo_notify,
 };
 
@@ -233,7 +241,7 @@ static void test_modern(void)
 
 static void test_legacy(void)
 {
-	u32 iobar;
+	u32 iobar, offered, indirect = 1 << VIRTIO_RING_F_INDIRECT_DESC;
 
 	ok(find_slot(0x1005) >= 0, "transitional device on the bus");
 	is_int(cfg_rd(PCI_SUBSYSTEM_ID, 2), VIRTIO_ID_RNG, "subsystem id");
@@ -244,9 +252,10 @@ static void test_legacy(void)
 
 	io(BUS_PIO, iobar + VIRTIO_PCI_STATUS, 1, true, 0);
 	io(BUS_PIO, iobar + VIRTIO_PCI_STATUS, 1, true, 3);
-	ok(io(BUS_PIO, iobar + VIRTIO_PCI_HOST_FEATURES, 4, false, 0) &
-	   (1 << VIRTIO_RING_F_INDIRECT_DESC), "legacy features");
-	io(BUS_PIO, iobar + VIRTIO_PCI_GUEST_FEATURES, 4, true, 0);
+	offered = io(BUS_PIO, iobar + VIRTIO_PCI_HOST_FEATURES, 4, false, 0);
+	ok(offered & indirect, "legacy features");
+	/* No FEATURES_OK to refuse them: every bit never offered, and one that was. */
+	io(BUS_PIO, iobar + VIRTIO_PCI_GUEST_FEATURES, 4, true, ~offered | indirect);
 	io(BUS_PIO, iobar + VIRTIO_PCI_QUEUE_SEL, 2, true, 0);
 	is_int(io(BUS_PIO, iobar + VIRTIO_PCI_QUEUE_NUM, 2, false, 0), QSIZE,
 	       "legacy queue size");
@@ -254,6 +263,12 @@ static void test_legacy(void)
 	io(BUS_PIO, iobar + VIRTIO_PCI_STATUS, 1, true, 7);
 	ok(io(BUS_PIO, iobar + VIRTIO_PCI_STATUS, 1, false, 0) == 7,
 	   "legacy status without FEATURES_OK");
+	ok(started_features == indirect &&
+	   io(BUS_PIO, iobar + VIRTIO_PCI_GUEST_FEATURES, 4, false, 0) == indirect,
+	   "started with the offered bit it asked for, none never offered");
+	io(BUS_PIO, iobar + VIRTIO_PCI_GUEST_FEATURES, 4, true, ~0u);
+	is_int(io(BUS_PIO, iobar + VIRTIO_PCI_GUEST_FEATURES, 4, false, 0), indirect,
+	       "features written after DRIVER_OK are not taken");
 	ok(io(BUS_PIO, iobar + VIRTIO_PCI_CONFIG_OFF(0), 4, false, 0) == 0xefbeadde,
 	   "legacy device config");
 
@@ -287,7 +302,7 @@ static void test_legacy(void)
 
 int main(void)
 {
-	plan(34);
+	plan(36);
 	loglevel = -1;
 
 	kvm = fake_kvm_new();
