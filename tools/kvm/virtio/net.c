@@ -633,12 +633,8 @@ static void net_start(struct virtio_device *vdev)
 {
 	struct net_dev *ndev = vdev->priv;
 
-	/*
-	 * What both sides agreed to.  FEATURES_OK refuses bits we never
-	 * offered, but a legacy driver has no FEATURES_OK and another may
-	 * skip it: DRIVER_OK starts the device all the same.
-	 */
-	ndev->features = vdev->guest_features & vdev->host_features;
+	/* What both sides agreed to: the core starts us with no more. */
+	ndev->features = vdev->guest_features;
 	ndev->hdr_len = net__has(ndev, VIRTIO_F_VERSION_1) ||
 			net__has(ndev, VIRTIO_NET_F_MRG_RXBUF) ?
 			sizeof(struct virtio_net_hdr_v1) :
