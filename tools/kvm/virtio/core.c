@@ -24,6 +24,7 @@
 
 #include <subcmd/parse-options.h>
 
+#include "kvm/init.h"
 #include "kvm/ioeventfd.h"
 #include "kvm/kvm.h"
 #include "kvm/run-options.h"
@@ -457,10 +458,36 @@ int virtio_device__set_guest_features(struct virtio_device *vdev, u64 features)
 	return ret;
 }
 
+/*
+ * Waits for the queue's worker to leave queue_notify, and keeps it out
+ * (or lets it in again).  The run locks are taken one at a time: a worker
+ * holds only its own.
+ */
+static void virtio_quiesce(struct virtio_device *vdev, bool quiesced)
+{
+	unsigned int i;
+
+	for (i = 0; i < vdev->nr_queues; i++) {
+		struct virtq *vq = &vdev->vqs[i];
+
+		mutex_lock(&vq->run_lock);
+		vq->quiesced = quiesced;
+		mutex_unlock(&vq->run_lock);
+	}
+}
+
+/*
+ * After a reset the driver may free or reuse every buffer it gave us, so
+ * nothing may still read or write them: the workers are kept out and the
+ * device's stop op ends what runs elsewhere before the queues go.  This
+ * runs on the vCPU that wrote the status, which waits for requests in
+ * progress (as a reset on real hardware does).
+ */
 static void virtio_reset(struct virtio_device *vdev)
 {
 	unsigned int i;
 
+	virtio_quiesce(vdev, true);
 	if (vdev->ops->stop)
 		vdev->ops->stop(vdev);
 	for (i = 0; i < vdev->nr_queues; i++)
@@ -472,6 +499,8 @@ static void virtio_reset(struct virtio_device *vdev)
 	mutex_unlock(&vdev->lock);
 	if (vdev->ops->reset)
 		vdev->ops->reset(vdev);
+	/* The queues are disabled: the workers wait for the driver now. */
+	virtio_quiesce(vdev, false);
 }
 
 /* FEATURES_OK is accepted only for a subset of what we offered. */
@@ -585,19 +614,32 @@ void virtio_device__needs_reset(struct virtio_device *vdev)
 
 static DEFINE_MUTEX(io_thread_lock);
 static int io_epoll_fd = -1;
+static int io_exit_fd = -1;		/* in the epoll set: the thread ends */
+static pthread_t io_thread;
 
-static void virtq_run(struct virtq *vq)
+/* Every registered device, for virtio__exit(). */
+static DEFINE_MUTEX(virtio_devices_lock);
+static LIST_HEAD(virtio_devices);
+
+/* Returns false once the queue's worker is to end. */
+static bool virtq_run(struct virtq *vq)
 {
 	struct virtio_device *vdev = vq->vdev;
+	bool more = true;
 	u64 v;
 
 	/* Drain the counter; the handler drains the ring. */
 	if (read(vq->kick_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		return;
-	if (!(READ_ONCE(vdev->status) & VIRTIO_CONFIG_S_DRIVER_OK) ||
-	    !READ_ONCE(vq->enabled))
-		return;
-	vdev->ops->queue_notify(vdev, vq);
+		return true;
+	mutex_lock(&vq->run_lock);
+	if (vq->exiting)
+		more = false;
+	else if (!vq->quiesced &&
+		 (READ_ONCE(vdev->status) & VIRTIO_CONFIG_S_DRIVER_OK) &&
+		 READ_ONCE(vq->enabled))
+		vdev->ops->queue_notify(vdev, vq);
+	mutex_unlock(&vq->run_lock);
+	return more;
 }
 
 static void *virtio_io_thread(void *arg)
@@ -612,8 +654,11 @@ static void *virtio_io_thread(void *arg)
 				continue;
 			die_perror("virtio: epoll_wait");
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (!events[i].data.ptr)
+				return NULL;
 			virtq_run(events[i].data.ptr);
+		}
 	}
 	return NULL;
 }
@@ -622,14 +667,14 @@ static void *virtq_thread(void *arg)
 {
 	struct virtq *vq = arg;
 
-	for (;;)
-		virtq_run(vq);
+	while (virtq_run(vq))
+		;
 	return NULL;
 }
 
 static int virtio_io_thread_start(void)
 {
-	pthread_t thread;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 	int ret = 0;
 
 	mutex_lock(&io_thread_lock);
@@ -640,15 +685,99 @@ static int virtio_io_thread_start(void)
 		ret = -errno;
 		goto out;
 	}
-	ret = -pthread_create(&thread, NULL, virtio_io_thread, NULL);
-	if (!ret) {
-		pthread_setname_np(thread, "virtio-io");
-		pthread_detach(thread);
+	io_exit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (io_exit_fd < 0 ||
+	    epoll_ctl(io_epoll_fd, EPOLL_CTL_ADD, io_exit_fd, &ev) < 0) {
+		ret = -errno;
+		goto fail;
 	}
+	ret = -pthread_create(&io_thread, NULL, virtio_io_thread, NULL);
+	if (ret)
+		goto fail;
+	pthread_setname_np(io_thread, "virtio-io");
 out:
 	mutex_unlock(&io_thread_lock);
 	return ret;
+
+fail:
+	if (io_exit_fd >= 0)
+		close(io_exit_fd);
+	close(io_epoll_fd);
+	io_exit_fd = -1;
+	io_epoll_fd = -1;
+	goto out;
 }
+
+static void virtio_io_thread_stop(void)
+{
+	u64 one = 1;
+
+	mutex_lock(&io_thread_lock);
+	if (io_epoll_fd < 0)
+		goto out;
+	if (write(io_exit_fd, &one, sizeof(one)) == sizeof(one))
+		pthread_join(io_thread, NULL);
+	else
+		warning("virtio: cannot end the I/O thread: %s", strerror(errno));
+	close(io_exit_fd);
+	close(io_epoll_fd);
+	io_exit_fd = -1;
+	io_epoll_fd = -1;
+out:
+	mutex_unlock(&io_thread_lock);
+}
+
+/*
+ * A device at lkvm's exit: as at a reset, no queue_notify runs once this
+ * returns and the device's own users of the queues are stopped; then its
+ * queue threads end.
+ */
+static void virtio_device__exit(struct virtio_device *vdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < vdev->nr_queues; i++) {
+		struct virtq *vq = &vdev->vqs[i];
+
+		mutex_lock(&vq->run_lock);
+		vq->exiting = true;
+		mutex_unlock(&vq->run_lock);
+	}
+	if (vdev->ops->stop)
+		vdev->ops->stop(vdev);
+	for (i = 0; i < vdev->nr_queues; i++) {
+		struct virtq *vq = &vdev->vqs[i];
+
+		if (!vq->thread_started)
+			continue;
+		virtq__kick(vq);
+		pthread_join(vq->thread, NULL);
+		vq->thread_started = false;
+	}
+}
+
+/*
+ * Before guest RAM goes away (kvm__exit()), nothing may use it: every
+ * device is stopped and every core thread ended.  The devices' exits run
+ * after this one and free what is theirs.
+ */
+void virtio__exit(void)
+{
+	struct virtio_device *vdev;
+
+	mutex_lock(&virtio_devices_lock);
+	list_for_each_entry(vdev, &virtio_devices, list)
+		virtio_device__exit(vdev);
+	mutex_unlock(&virtio_devices_lock);
+	virtio_io_thread_stop();
+}
+
+static int virtio_exit(struct kvm *kvm)
+{
+	virtio__exit();
+	return 0;
+}
+late_exit(virtio_exit);
 
 static int virtq_start_worker(struct virtq *vq)
 {
@@ -666,7 +795,6 @@ static int virtq_start_worker(struct virtq *vq)
 		snprintf(name, sizeof(name), "%.8s-q%u", vq->vdev->name,
 			 vq->index & 0xff);
 		pthread_setname_np(vq->thread, name);
-		pthread_detach(vq->thread);
 		vq->thread_started = true;
 		return 0;
 	}
@@ -793,6 +921,7 @@ int virtio_device__init_queues(struct kvm *kvm, struct virtio_device *vdev)
 			vq->flags |= VIRTIO_QUEUE_EXTERNAL;
 		vq->max_size = vdev->queue_size;
 		mutex_init(&vq->lock);
+		mutex_init(&vq->run_lock);
 		if (!(vq->flags & VIRTIO_QUEUE_DEDICATED) ||
 		    (vq->flags & VIRTIO_QUEUE_EXTERNAL))
 			fl |= EFD_NONBLOCK;
@@ -822,6 +951,9 @@ int virtio_device__register(struct kvm *kvm, struct virtio_device *vdev)
 	if (ret)
 		return ret;
 
+	mutex_lock(&virtio_devices_lock);
+	list_add_tail(&vdev->list, &virtio_devices);
+	mutex_unlock(&virtio_devices_lock);
 	for (i = 0; i < vdev->nr_queues; i++) {
 		ret = virtq_start_worker(&vdev->vqs[i]);
 		if (ret)

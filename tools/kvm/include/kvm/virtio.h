@@ -121,6 +121,9 @@ struct virtq {
 	/* Worker state (core.c). */
 	pthread_t thread;
 	bool thread_started;
+	struct mutex run_lock;	/* held while the device drains the queue */
+	bool quiesced;		/* a reset is on: the worker leaves it alone */
+	bool exiting;		/* lkvm exits: the worker ends */
 };
 
 struct virtio_device_ops {
@@ -133,8 +136,11 @@ struct virtio_device_ops {
 	void (*start)(struct virtio_device *vdev);
 	/*
 	 * Device reset by the driver, before the core takes the queues
-	 * back: stop every use of them that the core does not see (a
-	 * datapath in the kernel, threads on external queues).  Optional.
+	 * back.  queue_notify has returned and is not called again until
+	 * the driver sets the device up anew; stop every other use of the
+	 * queues and of guest buffers (requests still running on threads
+	 * of the device's own, a datapath in the kernel, threads on
+	 * external queues) and return when none is left.  Optional.
 	 */
 	void (*stop)(struct virtio_device *vdev);
 	/* Device reset by the driver: forget per-driver state.  Optional. */
@@ -203,6 +209,11 @@ struct virtio_device {
 
 /* Registration: on the transport --virtio-transport chose (default pci). */
 int virtio_device__register(struct kvm *kvm, struct virtio_device *vdev);
+/*
+ * Stops every device registered and ends the core's threads: nothing
+ * touches guest RAM after it.  A late exit (init.h) calls it.
+ */
+void virtio__exit(void);
 enum virtio_transport_type virtio__transport_type(void);
 /*
  * What --virtio-transport sets: "pci", "pci-legacy" or "mmio"; 0, or -1
