@@ -126,8 +126,22 @@ static void p9_queue_notify(struct virtio_device *vdev, struct virtq *vq)
 	}
 }
 
+/*
+ * Device reset: the queue thread has left p9_queue_notify(), so nothing
+ * new reaches the pool; what it holds must not touch the driver's
+ * buffers once the reset is done, and the old session's fids go.
+ */
+static void p9_stop(struct virtio_device *vdev)
+{
+	struct p9_dev *p9 = vdev->priv;
+
+	p9_pool_cancel(p9->pool);
+	p9_server_reset(p9->srv);
+}
+
 static const struct virtio_device_ops p9_ops = {
 	.queue_notify = p9_queue_notify,
+	.stop = p9_stop,
 };
 
 int virtio_9p__check_tag(const char *tag)
@@ -357,3 +371,19 @@ static int virtio_9p__init(struct kvm *kvm)
 	return 0;
 }
 virtio_dev_init(virtio_9p__init);
+
+/* After virtio__exit(): nothing is in flight and no queue thread is left. */
+static int virtio_9p__exit(struct kvm *kvm)
+{
+	int i;
+
+	for (i = 0; i < nr_p9_devs; i++) {
+		p9_pool_free(p9_devs[i]->pool);
+		p9_devs[i]->pool = NULL;
+		p9_server_free(p9_devs[i]->srv);
+		p9_devs[i]->srv = NULL;
+	}
+	nr_p9_devs = 0;
+	return 0;
+}
+virtio_dev_exit(virtio_9p__exit);

@@ -151,6 +151,8 @@ size_t p9_server_handle(struct p9_server *srv,
 
 /* The msize agreed by the last Tversion (P9_MAX_MSIZE before any). */
 u32 p9_server_msize(struct p9_server *srv);
+/* Ends the session: every fid is clunked.  No request may be running. */
+void p9_server_reset(struct p9_server *srv);
 
 /*
  * A pool of threads serving a server's requests in parallel, replies in
@@ -195,6 +197,12 @@ void p9_pool_free(struct p9_pool *pool);
 void p9_pool_submit(struct p9_pool *pool, struct p9_pool_req *req);
 /* Returns once every request submitted is done. */
 void p9_pool_drain(struct p9_pool *pool);
+/*
+ * Drops every request not yet started (each completed with 0 bytes, as a
+ * flushed one is) and returns once the running ones are done: nothing
+ * submitted before is still using its buffers then.
+ */
+void p9_pool_cancel(struct p9_pool *pool);
 /* Tests: @hook runs on the worker before each request, no lock held. */
 void p9_pool_set_hook(struct p9_pool *pool,
 		      void (*hook)(struct p9_pool_req *req));

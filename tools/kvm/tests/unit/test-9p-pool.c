@@ -4,7 +4,7 @@
  * several clients at once, compared with what the host sees; requests on
  * one fid kept in order; Tflush of a queued and of a running request
  * (held up on purpose by the pool's test hook); a flood that leaves the
- * threads bounded by the pool.
+ * threads bounded by the pool; the cancel of a device reset.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -532,12 +532,88 @@ static void test_flood(void)
 	is_int(bad, 0, "then every one is answered");
 }
 
+struct canceller {
+	pthread_t thread;
+	bool returned;
+};
+
+static void *cancel_thread(void *arg)
+{
+	struct canceller *c = arg;
+
+	p9_pool_cancel(pool);
+	pthread_mutex_lock(&done_lock);
+	c->returned = true;
+	pthread_cond_broadcast(&done_cond);
+	pthread_mutex_unlock(&done_lock);
+	return NULL;
+}
+
+/*
+ * A device reset: what is queued is dropped at once, what runs finishes
+ * first, and after p9_server_reset() the old session's fids are gone.
+ */
+static void test_cancel(void)
+{
+	struct treq *run[NR_THREADS], *queued[8], *t;
+	struct canceller c = { .returned = false };
+	int i, dropped = 0, answered = 0;
+	u16 first;
+	u32 err;
+
+	for (i = 0; i < NR_THREADS; i++)
+		run[i] = getattr_req(2000 + i);
+	for (i = 0; i < (int)ARRAY_SIZE(queued); i++)
+		queued[i] = getattr_req(0);
+	first = tag_of(run[0]);
+	hold(first, first + NR_THREADS);
+	for (i = 0; i < NR_THREADS; i++)
+		submit(run[i]);
+	wait_held(NR_THREADS);
+	for (i = 0; i < (int)ARRAY_SIZE(queued); i++)
+		submit(queued[i]);
+
+	pthread_create(&c.thread, NULL, cancel_thread, &c);
+	for (i = 0; i < (int)ARRAY_SIZE(queued); i++) {
+		wait_done(queued[i]);
+		dropped += queued[i]->len == 0;
+	}
+	is_int(dropped, (int)ARRAY_SIZE(queued),
+	       "cancel: every queued request is dropped with 0 bytes");
+	usleep(50000);
+	pthread_mutex_lock(&done_lock);
+	ok(!c.returned, "cancel waits for the running ones");
+	pthread_mutex_unlock(&done_lock);
+	hold(0, 0);
+	pthread_join(c.thread, NULL);
+	for (i = 0; i < NR_THREADS; i++) {
+		answered += is_done(run[i]) &&
+			    reply_type(run[i], &err) == P9_RLERROR;
+		free(run[i]);
+	}
+	is_int(answered, NR_THREADS,
+	       "and returns once they are answered");
+	for (i = 0; i < (int)ARRAY_SIZE(queued); i++)
+		free(queued[i]);
+
+	t = getattr_req(0);
+	rpc(t, true);
+	ok(reply_type(t, &err) == P9_RGETATTR, "the session's root fid is there");
+	free(t);
+	p9_server_reset(srv);
+	t = getattr_req(0);
+	rpc(t, true);
+	ok(reply_type(t, &err) == P9_RLERROR && err == EBADF,
+	   "after p9_server_reset() it is gone");
+	free(t);
+}
+
 int main(void)
 {
 	struct treq *t;
 	char tmpl[] = "/tmp/test-9p-pool.XXXXXX";
 
-	plan(18);
+	plan(23);
 	alarm(60);
 	if (!mkdtemp(tmpl))
 		return 1;
@@ -565,6 +641,7 @@ int main(void)
 	test_same_fid_order();
 	test_flush();
 	test_flood();
+	test_cancel();
 
 	p9_pool_free(pool);
 	p9_server_free(srv);

@@ -243,6 +243,21 @@ void p9_pool_drain(struct p9_pool *pool)
 	mutex_unlock(&pool->lock);
 }
 
+void p9_pool_cancel(struct p9_pool *pool)
+{
+	struct p9_pool_req *req, *next;
+
+	mutex_lock(&pool->lock);
+	/* Only running requests have Tflushes waiting: none are lost here. */
+	list_for_each_entry_safe(req, next, &pool->pending, list) {
+		list_del(&req->list);
+		pool->done(pool->priv, req, 0);
+	}
+	while (!list_empty(&pool->running))
+		condvar_wait(&pool->idle, &pool->lock);
+	mutex_unlock(&pool->lock);
+}
+
 void p9_pool_set_hook(struct p9_pool *pool,
 		      void (*hook)(struct p9_pool_req *req))
 {

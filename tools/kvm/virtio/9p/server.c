@@ -83,6 +83,13 @@ u32 p9_server_msize(struct p9_server *srv)
 	return READ_ONCE(srv->msize);
 }
 
+/* The transport went away (a device reset): so did the client's session. */
+void p9_server_reset(struct p9_server *srv)
+{
+	p9_fid_remove_all(srv);
+	WRITE_ONCE(srv->msize, P9_MAX_MSIZE);
+}
+
 struct p9_server *p9_server_new(const char *root, bool readonly,
 				enum p9_security security)
 {
