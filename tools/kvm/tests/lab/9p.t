@@ -126,6 +126,51 @@ lab_case 9p-parallel --guest 9p/guest-parallel.sh \
 	--opts "-m 256 -c 2 --9p par,lkvmpar,threads=4" \
 	--timeout 300 --post "$post_parallel"
 
+# 9p-flood: many guest processes at once, then readers killed mid-read
+# (9p/guest-flood.sh), against a pool of 4 threads.  In L1 a sampler
+# reads lkvm's thread count and its memory outside guest RAM (the RSS of
+# every mapping but the 256 MiB of guest RAM, from smaps) twice a second;
+# during the flood neither may grow past the pool's bounds.
+pre_flood='
+mkdir -p flood/small
+for i in $(seq 0 49); do seq $i 500 >flood/small/f$i; done
+head -c 4194304 /dev/urandom >flood/big
+md5sum <flood/big | cut -d" " -f1 >flood/big.md5
+(
+	i=0
+	while [ -z "$(pidof lkvm)" ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	p=$(pidof lkvm)
+	while [ -d /proc/$p ]; do
+		phase=$(grep -c "^@flood" console)
+		t=$(sed -n "s/^Threads:[[:space:]]*//p" /proc/$p/status)
+		awk -v ph="$phase" -v t="$t" "
+			/^Size:/ { size = \$2 }
+			/^Rss:/ { if (size >= 262144) guest += \$2; else rest += \$2 }
+			END { if (t != \"\") print ph, t, rest }" /proc/$p/smaps \
+			>>samples 2>/dev/null
+		sleep 0.5
+	done
+) >/dev/null 2>&1 &
+'
+post_flood='
+# PHASE THREADS KiB: phase 0 before the flood, 1 during it, 2 after.
+diag "samples (phase, threads, KiB outside guest RAM): $(awk "{ print \$1 \":\" \$2 \":\" \$3 }" samples | tr "\n" " ")"
+set -- $(awk "\$1 == 0 { t0 = \$2; k0 = \$3 }
+	\$1 == 1 { n++; if (\$2 > t1) t1 = \$2; if (\$3 > k1) k1 = \$3 }
+	END { print n + 0, t0 + 0, t1 + 0, k0 + 0, k1 + 0 }" samples)
+ok $(($1 < 5)) "9p-flood L1: $1 samples during the flood"
+is "$3" "$2" "9p-flood L1: no thread is added during the flood"
+ok $(($5 - $4 > 16384)) "9p-flood L1: memory outside guest RAM grew by $(($5 - $4)) KiB, at most 16 MiB"
+rm -rf flood
+'
+
+lab_case 9p-flood --guest 9p/guest-flood.sh \
+	--pre "$pre_flood" --post "$post_flood" \
+	--opts "-m 256 -c 2 --9p flood,lkvmflood,threads=4" --timeout 300
+
 # The post scripts run in L1 with the driver's variables ($lkvm, $root,
 # $KERNEL); HOME points into the case directory so that the rootfs comes
 # back to the host too.
