@@ -66,7 +66,12 @@ static void console_pull_input(struct console_dev *cdev)
 			}
 		}
 full:
-		if (!len)
+		/*
+		 * Kept for the next input when none came after all; but a
+		 * buffer with no room at all can never take any: given back
+		 * empty, or it would stop every buffer after it for good.
+		 */
+		if (!len && elem->in_len)
 			break;
 		virtq__push(vq, elem, len);
 		cdev->rx_held = false;
