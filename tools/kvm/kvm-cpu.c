@@ -23,6 +23,7 @@
 #include "kvm/util.h"
 
 #include "kvm/bus.h"
+#include "kvm/gdb.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
@@ -195,6 +196,9 @@ static bool handle_exit(struct kvm_cpu *vcpu)
 		break;
 	case KVM_EXIT_MMIO:
 		handle_mmio(vcpu);
+		return true;
+	case KVM_EXIT_DEBUG:
+		gdb__debug_exit(vcpu);
 		return true;
 	case KVM_EXIT_INTR:
 	case KVM_EXIT_HLT:
@@ -373,6 +377,14 @@ void kvm_cpu__resume_all(struct kvm *kvm)
 	mutex_unlock(&park_lock);
 }
 
+void kvm_cpu__request_pause(struct kvm *kvm)
+{
+	mutex_lock(&park_lock);
+	__atomic_store_n(&pause_requested, true, __ATOMIC_RELEASE);
+	mutex_unlock(&park_lock);
+	kvm_cpu__kick_all(kvm);
+}
+
 /* The VM ends: parked vCPUs must see it too, they sleep out of KVM_RUN. */
 void kvm_cpu__wake_parked(void)
 {
@@ -392,6 +404,55 @@ void kvm_cpu__dump_all(struct kvm *kvm)
 			__atomic_store_n(&kvm->cpus[i]->dump_requested, true,
 					 __ATOMIC_RELEASE);
 	kvm_cpu__kick_all(kvm);
+}
+
+/* The host address of @len bytes at @va, all in one page; NULL if unmapped. */
+static void *virt_to_host(struct kvm_cpu *vcpu, u64 va, size_t *len)
+{
+	u64 pa, page_size, room;
+
+	if (kvm_cpu__arch_translate(vcpu, va, &pa, &page_size))
+		return NULL;
+	room = page_size - (pa & (page_size - 1));
+	if (*len > room)
+		*len = room;
+	return guest_range_to_host(vcpu->kvm, pa, *len);
+}
+
+ssize_t kvm_cpu__read_virt(struct kvm_cpu *vcpu, u64 va, void *buf, size_t len)
+{
+	size_t done = 0, n;
+	void *p;
+
+	while (done < len) {
+		n = len - done;
+		p = virt_to_host(vcpu, va + done, &n);
+		if (!p)
+			break;
+		memcpy((u8 *)buf + done, p, n);
+		done += n;
+	}
+	return done ? (ssize_t)done : -EFAULT;
+}
+
+int kvm_cpu__write_virt(struct kvm_cpu *vcpu, u64 va, const void *buf,
+			size_t len)
+{
+	size_t done, n;
+	void *p;
+
+	/* Check every page first: a write is all or nothing. */
+	for (done = 0; done < len; done += n) {
+		n = len - done;
+		if (!virt_to_host(vcpu, va + done, &n))
+			return -EFAULT;
+	}
+	for (done = 0; done < len; done += n) {
+		n = len - done;
+		p = virt_to_host(vcpu, va + done, &n);
+		memcpy(p, (const u8 *)buf + done, n);
+	}
+	return 0;
 }
 
 /* Stops the vCPU threads, joins them and frees the vCPUs. */

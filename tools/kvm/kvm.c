@@ -341,7 +341,7 @@ void kvm__request_exit(struct kvm *kvm, int status)
 	kvm_cpu__wake_parked();
 }
 
-int kvm__pause(struct kvm *kvm)
+static int do_pause(struct kvm *kvm, bool quiet)
 {
 	int ret = 0;
 
@@ -357,13 +357,14 @@ int kvm__pause(struct kvm *kvm)
 		goto out;
 	}
 	kvm->paused = true;
-	pr_info("paused");
+	if (!quiet)
+		pr_info("paused");
 out:
 	mutex_unlock(&kvm->pause_lock);
 	return ret;
 }
 
-int kvm__resume(struct kvm *kvm)
+static int do_resume(struct kvm *kvm, bool quiet)
 {
 	int ret = 0;
 
@@ -375,10 +376,31 @@ int kvm__resume(struct kvm *kvm)
 		goto out;
 	kvm->paused = false;
 	kvm_cpu__resume_all(kvm);
-	pr_info("resumed");
+	if (!quiet)
+		pr_info("resumed");
 out:
 	mutex_unlock(&kvm->pause_lock);
 	return ret;
+}
+
+int kvm__pause(struct kvm *kvm)
+{
+	return do_pause(kvm, false);
+}
+
+int kvm__resume(struct kvm *kvm)
+{
+	return do_resume(kvm, false);
+}
+
+int kvm__pause_quiet(struct kvm *kvm)
+{
+	return do_pause(kvm, true);
+}
+
+int kvm__resume_quiet(struct kvm *kvm)
+{
+	return do_resume(kvm, true);
 }
 
 bool kvm__paused(struct kvm *kvm)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <pthread.h>
+#include <sys/types.h>
 #include <signal.h>
 #include <linux/kvm.h>
 
@@ -55,6 +56,12 @@ void kvm_cpu__dump_all(struct kvm *kvm);
 int kvm_cpu__pause_all(struct kvm *kvm);
 void kvm_cpu__resume_all(struct kvm *kvm);
 void kvm_cpu__wake_parked(void);
+/*
+ * From a vCPU thread that must stop the VM (it hit a debugger's
+ * breakpoint): every vCPU parks at its next exit, without waiting for
+ * them.  The debugger's kvm__pause() then finds them parked.
+ */
+void kvm_cpu__request_pause(struct kvm *kvm);
 
 /* Creates vCPU @cpu_id and maps its kvm_run (for kvm_cpu__arch_init). */
 struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id);
@@ -64,5 +71,47 @@ struct kvm_cpu *kvm_cpu__arch_init(struct kvm *kvm, unsigned long cpu_id);
 void kvm_cpu__arch_reset(struct kvm_cpu *vcpu);
 bool kvm_cpu__arch_handle_exit(struct kvm_cpu *vcpu);
 void kvm_cpu__arch_show_registers(struct kvm_cpu *vcpu);
+
+/*
+ * A stopped vCPU's state, for debuggers (the gdb stub, register dumps).
+ * Only while the vCPU is parked (kvm__pause()) or before it ran: they
+ * issue the vCPU's ioctls from the caller's thread.
+ *
+ * Registers are numbered 0 to kvm_cpu__arch_nr_regs() - 1 (x86: in the
+ * order of the x86-64 target description that the gdb stub gives gdb)
+ * and their values are little-endian bytes, kvm_cpu__arch_reg()->size
+ * of them.  Getting and setting return 0 or -errno: -EINVAL for an
+ * unknown number, -EOPNOTSUPP for a value that cannot be set (a
+ * segment selector).
+ */
+struct kvm_cpu_reg {
+	const char *name;
+	unsigned int size;		/* bytes */
+};
+
+int kvm_cpu__arch_nr_regs(void);
+const struct kvm_cpu_reg *kvm_cpu__arch_reg(int n);
+int kvm_cpu__arch_get_reg(struct kvm_cpu *vcpu, int n, void *buf);
+int kvm_cpu__arch_set_reg(struct kvm_cpu *vcpu, int n, const void *buf);
+/* The program counter and stack pointer, for stack walks. */
+int kvm_cpu__arch_get_pc_sp(struct kvm_cpu *vcpu, u64 *pc, u64 *sp);
+
+/*
+ * Guest-virtual @va as the vCPU sees it now (x86: the page tables of its
+ * CR3, in the paging mode of its CR0/CR4/EFER): the guest-physical
+ * address and the size of the page that maps it.  0, or -EFAULT when
+ * @va is not mapped.
+ */
+int kvm_cpu__arch_translate(struct kvm_cpu *vcpu, u64 va, u64 *pa,
+			    u64 *page_size);
+/*
+ * Copies guest-virtual memory page by page through the translation.
+ * Reading stops at the first page that is not mapped to guest RAM and
+ * returns the bytes copied (-EFAULT when none); writing writes all of
+ * @len or nothing (0 or -EFAULT).
+ */
+ssize_t kvm_cpu__read_virt(struct kvm_cpu *vcpu, u64 va, void *buf, size_t len);
+int kvm_cpu__write_virt(struct kvm_cpu *vcpu, u64 va, const void *buf,
+			size_t len);
 
 #endif /* KVM__KVM_CPU_H */

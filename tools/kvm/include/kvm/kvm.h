@@ -108,6 +108,9 @@ int kvm__wait_exit(struct kvm *kvm);
 int kvm__pause(struct kvm *kvm);
 int kvm__resume(struct kvm *kvm);
 bool kvm__paused(struct kvm *kvm);
+/* The same without telling the user: a debugger's stops and steps. */
+int kvm__pause_quiet(struct kvm *kvm);
+int kvm__resume_quiet(struct kvm *kvm);
 
 /*
  * lkvm's exit status when the guest kernel panicked (1 is any other
