@@ -1096,8 +1096,8 @@ int gdb__check_addr(const char *addr)
 	port = port ? port + 1 : addr;
 	n = strtol(port, &end, 10);
 	if (!*port || *end || n < 0 || n > 65535)
-		return error("--gdb %s: '%s' is not a port number (0-65535) and a socket path has a '/'",
-			     addr, port);
+		return error("--gdb %s: give a port (0-65535), HOST:PORT, or a socket path (with a '/')",
+			     addr);
 	if (port != addr && port - 1 == addr)
 		return error("--gdb %s: the host is empty", addr);
 	return 0;
@@ -1217,6 +1217,11 @@ err_free:
 	return -1;
 }
 
+const char *gdb__where(void)
+{
+	return the_gdb ? the_gdb->where : NULL;
+}
+
 void gdb__stop(struct kvm *kvm)
 {
 	struct gdb *g = the_gdb;
@@ -1237,6 +1242,38 @@ void gdb__stop(struct kvm *kvm)
 	free(g->stops);
 	free(g);
 }
+
+/* --- lkvm debug NAME --gdb: the control socket's request ---------------- */
+
+static int ctl_gdb(struct kvm *kvm, const void *req, u32 req_len, void *reply,
+		   u32 *reply_len)
+{
+	struct lkvm_ctl_gdb r = { { 0 } };
+	struct lkvm_ctl_gdb_info *info = reply;
+
+	memcpy(&r, req, min_t(u32, req_len, sizeof(r)));
+	if (!memchr(r.addr, '\0', sizeof(r.addr)) || !r.addr[0] ||
+	    (strchr(r.addr, '/') && r.addr[0] != '/'))
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	*reply_len = sizeof(*info);
+	if (!the_gdb) {
+		if (gdb__check_addr(r.addr))
+			return -EINVAL;
+		if (gdb__start(kvm, r.addr, false))
+			return -EADDRNOTAVAIL;
+	} else {
+		info->already = 1;
+	}
+	snprintf(info->where, sizeof(info->where), "%s", the_gdb->where);
+	return 0;
+}
+
+static struct control_handler gdb_ctl = {
+	.type = LKVM_CTL_GDB,
+	.handle = ctl_gdb,
+};
+control_handler_register(gdb_ctl);
 
 /* --- lkvm run --gdb ------------------------------------------------------ */
 

@@ -31,7 +31,7 @@ expect()
 	ok $? "$what: nothing was booted"
 }
 
-echo "1..59"
+echo "1..71"
 
 mkdir "$tmp/dir"
 echo "not a kernel" >"$tmp/text"
@@ -53,6 +53,10 @@ expect nonzero "too big" "a 600 MiB kernel" -- -k "$tmp/huge"
 expect nonzero "cannot use the initrd" "a missing initrd" -- -k "$tmp/text" -i "$tmp/missing"
 expect nonzero "neither 'serial' nor 'virtio'" "--console foo" -- --console foo
 expect nonzero "unknown level" "--loglevel foo" -- --loglevel foo
+expect 129 "give a port" "--gdb with a word" -- --gdb nonsense
+expect 129 "give a port" "--gdb with a port out of range" -- --gdb 70000
+expect 129 "give a port" "--gdb HOST: without a port" -- --gdb localhost:
+expect 129 "the host is empty" "--gdb :PORT" -- --gdb :1234
 expect nonzero "not a hugetlbfs mount" "--hugetlbfs on a plain directory" -- \
 	--hugetlbfs "$tmp/dir" -k "$tmp/text"
 

@@ -17,5 +17,6 @@ int cmd_pause(int argc, const char **argv);
 int cmd_resume(int argc, const char **argv);
 int cmd_balloon(int argc, const char **argv);
 int cmd_stat(int argc, const char **argv);
+int cmd_debug(int argc, const char **argv);
 
 #endif /* KVM__BUILTIN_H */

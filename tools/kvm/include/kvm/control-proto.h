@@ -43,6 +43,8 @@ enum lkvm_ctl_type {
 	LKVM_CTL_BALLOON	= 5,	/* struct lkvm_ctl_balloon -> lkvm_ctl_balloon_info */
 	LKVM_CTL_MEMSTAT	= 6,	/* struct lkvm_ctl_memstat_req -> lkvm_ctl_memstat */
 	LKVM_CTL_NETSTAT	= 7,	/* -> struct lkvm_ctl_netstat */
+	/* 16-31: lkvm debug */
+	LKVM_CTL_GDB		= 16,	/* struct lkvm_ctl_gdb -> lkvm_ctl_gdb_info */
 };
 
 struct lkvm_ctl_hdr {
@@ -122,6 +124,23 @@ struct lkvm_ctl_netstat {
 	u32 nr;			/* entries of @nic in use */
 	u32 reserved;
 	struct lkvm_ctl_nic nic[LKVM_CTL_MAX_NICS];
+};
+
+/*
+ * LKVM_CTL_GDB: start the gdb stub on @addr ("[HOST:]PORT" or an
+ * absolute UNIX socket path, as lkvm run --gdb takes it).  The reply
+ * says where it listens (port 0 gets a free one); when a stub runs
+ * already, where that one listens, with @already set.  -EINVAL for a
+ * bad address, -EADDRINUSE or another -errno when it cannot listen.
+ */
+struct lkvm_ctl_gdb {
+	char addr[256];		/* NUL-terminated */
+};
+
+struct lkvm_ctl_gdb_info {
+	u32 already;
+	u32 reserved;
+	char where[256];	/* NUL-terminated */
 };
 
 #endif /* KVM__CONTROL_PROTO_H */

@@ -24,6 +24,8 @@ struct kvm_cpu;
  * until gdb has attached and continued.  0, or -1 after saying why.
  */
 int gdb__start(struct kvm *kvm, const char *addr, bool wait);
+/* Where a running stub listens ("HOST:PORT" or the path), or NULL. */
+const char *gdb__where(void);
 /* Checks @addr's syntax for option parsing: 0, or -1 after saying why. */
 int gdb__check_addr(const char *addr);
 /* Detaches a client and ends the thread (the VM is ending). */

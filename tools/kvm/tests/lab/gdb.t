@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The gdb stub with Debian's gdb against the tiny kernel's vmlinux (no
+# DWARF: its symbols do): the guest waits for gdb at its first
+# instruction (--gdb-wait), a hardware breakpoint stops it in
+# start_kernel, a software one in kernel_execve, which /init's exec
+# reaches, bt names the caller, stepi moves RIP, x reads linux_banner
+# by its virtual address, a hardware watchpoint fires on jiffies, and
+# after detach the guest runs to its end.  Then a raw client sends
+# malformed, truncated and overlong packets and bad addresses: it gets
+# errors, a second client still gets answers, and the guest finishes.
+
+. "$(dirname "$0")/lib.sh"
+
+tmp=$lab_work/gdb-t
+mkdir -p "$tmp"
+lab_l1_prog gdb
+
+# Debian's gdb embeds Python and will not start without its standard
+# library (see shared/LAB.md): the part it needs, and gdb's own data.
+py=/usr/lib/python3.11
+(cd / && tar cf "$tmp/gdb-data.tar" usr/share/gdb ${py#/}/*.py ${py#/}/encodings \
+	${py#/}/collections ${py#/}/importlib ${py#/}/re ${py#/}/json \
+	${py#/}/lib-dynload 2>/dev/null) || lab_die "cannot pack gdb's data (install-deps: gdb)"
+
+cat >"$tmp/cmds.gdb" <<'EOF'
+set pagination off
+set confirm off
+set tcp connect-timeout 60
+target remote 127.0.0.1:1234
+echo @@ attached\n
+info threads
+hbreak start_kernel
+continue
+echo @@ hbreak\n
+info symbol $pc
+delete
+break kernel_execve
+continue
+echo @@ break\n
+info symbol $pc
+bt 2
+echo @@ stepi\n
+set $before = $pc
+stepi
+printf "@@ moved %d from %#lx to %#lx\n", $pc != $before, $before, $pc
+echo @@ banner\n
+x/s &linux_banner
+echo @@ watch\n
+watch *(long *)&jiffies
+continue
+echo @@ watched\n
+delete
+detach
+echo @@ detached\n
+EOF
+
+lab_case gdb --kernel tiny-pvh --guest-sh '
+ok 0 "the guest ran /init after gdb detached"
+is "$(grep -c ^processor /proc/cpuinfo)" 2 "both vCPUs are up"' \
+	--file "$tmp/gdb-data.tar" --file "$tmp/cmds.gdb" \
+	--pre "tar -C / -xf gdb-data.tar && rm gdb-data.tar
+gdb -q -nx -batch -x cmds.gdb $lab_l1root/k/tiny-vmlinux >gdb.out 2>&1 &
+echo \$! >gdb.pid" \
+	--post '
+# gdb quits after detaching; it must not be stuck.
+i=0
+while kill -0 $(cat gdb.pid) 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
+kill $(cat gdb.pid) 2>/dev/null
+sed "s/^/# /" gdb.out
+after() { sed -n "/^@@ $1/,/^@@/p" gdb.out; }
+after attached | grep -q "Thread 2 (vCPU 1)"
+ok $? "gdb attached to the waiting guest; each vCPU is a thread"
+after hbreak | grep -q "^start_kernel in section"
+ok $? "a hardware breakpoint stops the guest in start_kernel"
+after break | grep -q "^kernel_execve in section"
+ok $? "a software breakpoint stops it in kernel_execve"
+after break | grep -q "^#1 .* in run_init_process"
+ok $? "bt names the caller, run_init_process"
+grep -q "^@@ moved 1 from" gdb.out
+ok $? "stepi moves RIP"
+after banner | grep -q "<linux_banner>:.*\"Linux version 6\."
+ok $? "x/s reads linux_banner through the page tables"
+after watch | grep -q "Hardware watchpoint 3"
+ok $? "the watchpoint is a hardware one"
+after watched | grep -q "^New value = "
+ok $? "it fires on a write to jiffies"
+grep -q "^@@ detached" gdb.out && grep -q "detached" gdb.out
+ok $? "gdb detached"
+grep -q "gdb: detached" stderr
+ok $? "lkvm saw the detach"' \
+	--opts "-c 2 -m 192 --gdb 127.0.0.1:1234 --gdb-wait" --timeout 240
+
+# Frames BODY as a packet, with its checksum.
+pkt()
+{
+	local s=$1 sum=0 i
+
+	for ((i = 0; i < ${#s}; i++)); do
+		sum=$(((sum + $(printf '%d' "'${s:i:1}")) & 255))
+	done
+	printf '$%s#%02x' "$s" "$sum"
+}
+
+{
+	printf '$g#00'				# a bad checksum: '-'
+	pkt qSupported				# then a good packet
+	pkt 'm10,8'				# unmapped (page 0): E
+	pkt 'mzz,8'				# malformed: E
+	pkt 'm'					# truncated arguments: E
+	printf '$m0,4'				# cut short by the next '$'
+	pkt '?'
+	pkt 'Z0,10,1'				# a breakpoint at an unmapped address
+	pkt 'Z2,ffffffff81000001,8'		# a misaligned watchpoint
+	pkt 'p999'				# no such register
+	pkt 'P0=12'				# a short value
+	pkt 'G00'				# a short register block
+	pkt 'Hg99'				# no such thread
+	pkt 'X10,4:ab'				# length and data disagree
+	pkt 'vCont;q'				# no such action
+	pkt 'qXfer:features:read:nothing.xml:0,100'
+	pkt 'qXfer:features:read:target.xml:ffffff,10'
+	printf '\003'				# Ctrl-C while stopped: ignored
+	printf '$%s#00' "$(head -c 17000 /dev/zero | tr '\0' a)"	# overlong, and bad
+	printf '$%s#' "$(head -c 17000 /dev/zero | tr '\0' a)"
+	printf '%02x' $(((17000 * 0x61) & 255))		# overlong: E
+	pkt 'qC'				# still answering
+} >"$tmp/garbage.in"
+{
+	pkt '?'
+	pkt 'D'
+} >"$tmp/second.in"
+
+lab_case gdb-garbage --guest-sh '
+i=0
+while [ $i -lt 40 ]; do
+	i=$((i + 1))
+	echo "tick $i"
+	sleep 0.25
+done
+ok 0 "the guest ran on after the garbage"' \
+	--file "$tmp/garbage.in" --file "$tmp/second.in" \
+	--pre "(sleep 3; timeout 6 nc 127.0.0.1 1235 <garbage.in >garbage.out
+sleep 1; timeout 4 nc 127.0.0.1 1235 <second.in >second.out) >client.log 2>&1 &
+echo \$! >client.pid" \
+	--post '
+wait $(cat client.pid) 2>/dev/null
+tr "\$" "\n" <garbage.out | cut -c 1-60 | sed "s/^/# /"
+grep -q "^-" garbage.out
+ok $? "a bad checksum gets a NAK"
+grep -q "PacketSize=" garbage.out
+ok $? "the next good packet gets its answer"
+n=$(tr "\$" "\n" <garbage.out | grep -c "^E")
+[ "$n" -ge 15 ]
+ok $? "malformed packets and bad addresses get errors ($n)"
+tr "\$" "\n" <garbage.out | grep -q "^E5a"
+ok $? "an overlong packet gets EMSGSIZE"
+tr "\$" "\n" <garbage.out | grep -q "^QC1"
+ok $? "and the stub still answers after all that"
+grep -q "T05thread" second.out
+ok $? "a second client gets the stop reply"
+grep -q "OK" second.out
+ok $? "and detaches"' \
+	--opts "-m 128 --gdb 127.0.0.1:1235" --timeout 120
+
+lab_run
