@@ -26,6 +26,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -798,7 +799,7 @@ static enum action cmd_query(struct gdb *g, const char *p)
 	if (!strncmp(p, "Supported", 9)) {
 		putf(g, "PacketSize=%x;qXfer:features:read+;swbreak+;hwbreak+;"
 		     "QStartNoAckMode+;vContSupported+", GDB_MAX_PACKET);
-	} else if (!strcmp(p, "Attached")) {
+	} else if (!strncmp(p, "Attached", 8)) {
 		put(g, "1", 1);		/* so that quitting gdb detaches */
 	} else if (!strcmp(p, "C")) {
 		putf(g, "QC%x", g->g_cpu + 1);
@@ -898,6 +899,31 @@ static enum action handle_packet(struct gdb *g)
 	default:
 		return A_REPLY;
 	}
+}
+
+ssize_t gdb__serve(struct kvm *kvm, const void *pkt, size_t len, char *reply)
+{
+	static struct gdb *g;
+	enum action a;
+
+	if (!g || g->kvm != kvm) {
+		free(g);
+		g = xzalloc(sizeof(*g));
+		g->kvm = kvm;
+		g->wake_fd = -1;
+		g->client_fd = -1;
+	}
+	if (len > GDB_MAX_PACKET)
+		return -1;
+	memcpy(g->rx.buf, pkt, len);
+	g->rx.buf[len] = '\0';
+	g->rx.len = len;
+	a = handle_packet(g);
+	if (a != A_REPLY)
+		return -1;
+	memcpy(reply, g->reply, g->reply_len);
+	reply[g->reply_len] = '\0';
+	return g->reply_len;
 }
 
 /* --- the connection ------------------------------------------------------ */
@@ -1054,6 +1080,7 @@ out:
 static void *gdb_thread(void *arg)
 {
 	struct gdb *g = arg;
+	struct timeval send_timeout = { .tv_sec = 5 };
 	struct pollfd pfd[2];
 	int one = 1;
 
@@ -1071,6 +1098,9 @@ static void *gdb_thread(void *arg)
 		if (g->client_fd < 0)
 			continue;
 		setsockopt(g->client_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		/* A client that stops reading must not hold the VM's end up. */
+		setsockopt(g->client_fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout,
+			   sizeof(send_timeout));
 		session(g);
 		close(g->client_fd);
 		g->client_fd = -1;

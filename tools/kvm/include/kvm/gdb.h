@@ -33,6 +33,15 @@ void gdb__stop(struct kvm *kvm);
 /* From the vCPU loop: @vcpu exited with KVM_EXIT_DEBUG. */
 void gdb__debug_exit(struct kvm_cpu *vcpu);
 
+/*
+ * For the unit tests: serves one packet body of @len bytes as the stub
+ * does while the guest is stopped, without a socket or a client, and
+ * puts the reply body in @reply (GDB_MAX_PACKET + 1 bytes, NUL-ended).
+ * Returns its length, or -1 for a packet that is not answered at once
+ * (resume, detach, kill: not acted upon here) or is too long.
+ */
+ssize_t gdb__serve(struct kvm *kvm, const void *pkt, size_t len, char *reply);
+
 /* --- the packet layer, kept apart for the unit tests ------------------- */
 
 /* The longest packet body we take or send (PacketSize in qSupported). */
