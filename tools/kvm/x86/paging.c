@@ -59,11 +59,12 @@ static u64 page_base(const struct walk *w, u64 entry, int level, int shift)
 	return (entry & 0xffc00000ULL) | (((entry >> 13) & 0xff) << 32);
 }
 
+/* Bits @width - 1 and up all equal. */
 static bool canonical(u64 va, int width)
 {
-	s64 sva = (s64)va;
+	u64 top = va >> (width - 1);
 
-	return (sva << (64 - width) >> (64 - width)) == sva;
+	return !top || top == ~0ULL >> (width - 1);
 }
 
 /* Sets up @w for the vCPU's mode; *@va is cut to what the mode uses. */
