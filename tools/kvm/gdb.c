@@ -1256,21 +1256,19 @@ void gdb__stop(struct kvm *kvm)
 {
 	struct gdb *g = the_gdb;
 
-	if (!g)
+	if (!g || READ_ONCE(g->quit))
 		return;
 	WRITE_ONCE(g->quit, true);
 	if (write(g->wake_fd, &(u64){ 1 }, sizeof(u64)) < 0)
 		error("gdb: cannot wake the stub: %s", strerror(errno));
 	pthread_join(g->thread, NULL);
-	the_gdb = NULL;
 	close(g->listen_fd);
-	close(g->wake_fd);
 	if (g->unix_path)
 		unlink(g->unix_path);
-	free(g->where);
-	free(g->unix_path);
-	free(g->stops);
-	free(g);
+	/*
+	 * The vCPU threads are joined after this: one may still be in
+	 * gdb__debug_exit(), so the stub and its eventfd stay until exit.
+	 */
 }
 
 /* --- lkvm debug NAME --gdb: the control socket's request ---------------- */

@@ -84,7 +84,7 @@ after banner | grep -q "<linux_banner>:.*\"Linux version 6\."
 ok $? "x/s reads linux_banner through the page tables"
 after watch | grep -q "Hardware watchpoint 3"
 ok $? "the watchpoint is a hardware one"
-after watched | grep -q "^New value = "
+after watch | grep -q "^New value = "
 ok $? "it fires on a write to jiffies"
 grep -q "^@@ detached" gdb.out && grep -q "detached" gdb.out
 ok $? "gdb detached"
