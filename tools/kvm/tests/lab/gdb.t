@@ -4,12 +4,13 @@
 # The gdb stub with Debian's gdb against the tiny kernel's vmlinux (no
 # DWARF: its symbols do): the guest waits for gdb at its first
 # instruction (--gdb-wait), a hardware breakpoint stops it in
-# start_kernel, a software one in kernel_execve, which /init's exec
-# reaches, bt names the caller, stepi moves RIP, x reads linux_banner
-# by its virtual address, a hardware watchpoint fires on jiffies, and
-# after detach the guest runs to its end.  Then a raw client sends
-# malformed, truncated and overlong packets and bad addresses: it gets
-# errors, a second client still gets answers, and the guest finishes.
+# start_kernel, a software one in run_init_process, which starts /init,
+# bt names its caller (kernel_init), stepi moves RIP, x reads
+# linux_banner by its virtual address, a hardware watchpoint fires on
+# jiffies, and after detach the guest runs to its end.  Then a raw
+# client sends malformed, truncated and overlong packets and bad
+# addresses: it gets errors, a second client still gets answers, and
+# the guest finishes.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -36,7 +37,7 @@ continue
 echo @@ hbreak\n
 info symbol $pc
 delete
-break kernel_execve
+break run_init_process
 continue
 echo @@ break\n
 info symbol $pc
@@ -74,10 +75,10 @@ after attached | grep -q "Thread 2 (vCPU 1)"
 ok $? "gdb attached to the waiting guest; each vCPU is a thread"
 after hbreak | grep -q "^start_kernel in section"
 ok $? "a hardware breakpoint stops the guest in start_kernel"
-after break | grep -q "^kernel_execve in section"
-ok $? "a software breakpoint stops it in kernel_execve"
-after break | grep -q "^#1 .* in run_init_process"
-ok $? "bt names the caller, run_init_process"
+after break | grep -q "^run_init_process in section"
+ok $? "a software breakpoint stops it in run_init_process"
+after break | grep -q "^#1 .* in kernel_init "
+ok $? "bt names the caller, kernel_init"
 grep -q "^@@ moved 1 from" gdb.out
 ok $? "stepi moves RIP"
 after banner | grep -q "<linux_banner>:.*\"Linux version 6\."
