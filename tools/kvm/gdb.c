@@ -1279,6 +1279,8 @@ static int ctl_gdb(struct kvm *kvm, const void *req, u32 req_len, void *reply,
 	struct lkvm_ctl_gdb r = { { 0 } };
 	struct lkvm_ctl_gdb_info *info = reply;
 
+	if (!kvm->cpus || !kvm->nrcpus)
+		return -ENODEV;		/* no vCPUs to debug (the fuzzer's guest) */
 	memcpy(&r, req, min_t(u32, req_len, sizeof(r)));
 	if (!memchr(r.addr, '\0', sizeof(r.addr)) || !r.addr[0] ||
 	    (strchr(r.addr, '/') && r.addr[0] != '/'))
