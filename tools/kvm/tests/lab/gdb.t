@@ -10,7 +10,8 @@
 # jiffies, and after detach the guest runs to its end.  Then a raw
 # client sends malformed, truncated and overlong packets and bad
 # addresses: it gets errors, a second client still gets answers, and
-# the guest finishes.
+# the guest finishes.  Last, lkvm debug NAME --gdb starts the stub in a
+# running guest.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -164,5 +165,30 @@ ok $? "a second client gets the stop reply"
 grep -q "OK" second.out
 ok $? "and detaches"' \
 	--opts "-m 128 --gdb 127.0.0.1:1235" --timeout 120
+
+# lkvm debug NAME --gdb starts the stub in a guest that runs without it.
+lab_case gdb-attach --guest-sh '
+i=0
+while [ $i -lt 40 ]; do
+	i=$((i + 1))
+	echo "tick $i"
+	sleep 0.25
+done
+ok 0 "the guest ran on after lkvm debug --gdb and a detach"' \
+	--file "$tmp/second.in" \
+	--pre "export HOME=\$PWD/home; mkdir -p \$HOME
+(sleep 4; $lab_l1root/bin/lkvm debug dbg1 --gdb 127.0.0.1:1236 >debug.out 2>&1
+echo \$? >debug.rc
+timeout 4 nc 127.0.0.1 1236 <second.in >attach.out) >attach.log 2>&1 &
+echo \$! >attach.pid" \
+	--post '
+wait $(cat attach.pid) 2>/dev/null
+sed "s/^/# /" debug.out
+is "$(cat debug.rc)" 0 "lkvm debug --gdb succeeds"
+grep -q "listens on 127.0.0.1:1236" debug.out
+ok $? "and says where the stub listens"
+grep -q "T05thread" attach.out && grep -q "OK" attach.out
+ok $? "a client attaches there and detaches"' \
+	--opts "-m 128 --name dbg1" --timeout 120
 
 lab_run
