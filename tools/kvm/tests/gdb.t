@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The gdb stub on this host's KVM with Debian's gdb, as far as any KVM
+# takes a Linux kernel (a PVM host's emulator runs it to start_kernel
+# and beyond): lkvm run --gdb-wait on a UNIX socket with the lab's tiny
+# vmlinux, two vCPUs as threads, the registers at the PVH entry, a
+# hardware breakpoint in start_kernel, linux_banner read through the
+# kernel's page tables, stepi, the SSE and control registers, and
+# gdb's kill ending lkvm with status 0.  Software breakpoints,
+# watchpoints and detaching into a full boot are the lab's
+# (tests/lab/gdb.t).  Skipped without /dev/kvm, gdb or the lab's cached
+# tiny kernel (tests/lab/kernels.sh tiny builds it).
+
+LKVM=${LKVM:-$(dirname "$0")/../lkvm}
+. "$(dirname "$0")/tap.sh"
+
+cache=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
+vmlinux=$(ls -t "$cache"/tiny-*/vmlinux 2>/dev/null | head -n 1)
+if [ ! -w /dev/kvm ] || ! command -v gdb >/dev/null || [ -z "$vmlinux" ] ||
+   ! lkvm_has libelf; then
+	echo "1..0 # SKIP needs /dev/kvm, gdb (install-deps), an lkvm with libelf and the lab's tiny kernel"
+	exit 0
+fi
+
+tmp=$(mktemp -d /tmp/lkvm-gdb-t.XXXXXX)
+lkvm_pid=
+cleanup()
+{
+	[ -z "$lkvm_pid" ] || kill "$lkvm_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+timeout 120 "$LKVM" run -k "$vmlinux" -m 128 -c 2 --name "gdb-t-$$" \
+	--gdb "$tmp/gdb.sock" --gdb-wait -p "console=ttyS0" \
+	</dev/null >"$tmp/console" 2>"$tmp/err" &
+lkvm_pid=$!
+for i in $(seq 100); do
+	[ -S "$tmp/gdb.sock" ] && break
+	sleep 0.1
+done
+
+timeout 90 gdb -q -nx -batch "$vmlinux" \
+	-ex "set pagination off" \
+	-ex "target remote $tmp/gdb.sock" \
+	-ex "echo @@ threads\n" -ex "info threads" \
+	-ex "echo @@ entry\n" -ex "p/x \$pc" \
+	-ex "hbreak start_kernel" -ex "continue" \
+	-ex "echo @@ hbreak\n" -ex "info symbol \$pc" \
+	-ex "echo @@ banner\n" -ex "x/s &linux_banner" \
+	-ex "delete" -ex "set \$before = \$pc" -ex "stepi" \
+	-ex "printf \"@@ moved %d\\n\", \$pc == \$before + 2" \
+	-ex "echo @@ regs\n" -ex "info registers cr0 cr4 efer mxcsr" -ex "p \$xmm0.uint128" \
+	-ex "kill" >"$tmp/gdb.out" 2>&1
+wait "$lkvm_pid"
+rc=$?
+lkvm_pid=
+
+after() { sed -n "/^@@ $1/,/^@@/p" "$tmp/gdb.out"; }
+show() { sed 's/^/# /' "$tmp/gdb.out" "$tmp/err"; }
+
+after threads | grep -q "Thread 2 (vCPU 1)"
+ok $? "gdb attached to the waiting guest; each vCPU is a thread" || show
+entry=$(sed -n 's/.*through its PVH entry (\(0x[0-9a-f]*\)).*/\1/p' "$tmp/err")
+after entry | grep -qx "\$1 = $entry"
+ok $? "it stopped at the PVH entry ($entry), the first instruction" || show
+after hbreak | grep -q "^start_kernel in section"
+ok $? "a hardware breakpoint stops the guest in start_kernel" || show
+after banner | grep -q "<linux_banner>:.*\"Linux version "
+ok $? "x/s reads linux_banner through the kernel's page tables" || show
+grep -q "^@@ moved 1" "$tmp/gdb.out"
+ok $? "stepi moves RIP over start_kernel's first instruction (push %r14)" || show
+reg() { after regs | sed -n "s/^$1 *\(0x[0-9a-f]*\) .*/\1/p"; }
+cr0=$(reg cr0) efer=$(reg efer)
+[ -n "$cr0" ] && (( cr0 & 0x80000000 ))
+ok $? "cr0 ($cr0) has paging on" || show
+[ -n "$efer" ] && (( efer & 0x400 ))
+ok $? "efer ($efer) has long mode active" || show
+after regs | grep -q "^mxcsr "
+ok $? "SSE state is there" || show
+is "$rc" 0 "gdb's kill ends lkvm with status 0"
+grep -q "gdb: the client killed the guest" "$tmp/err"
+ok $? "and lkvm says so" || show
+tap_done
