@@ -7,7 +7,8 @@
 # vmlinux, two vCPUs as threads, the registers at the PVH entry, a
 # hardware breakpoint in start_kernel, linux_banner read through the
 # kernel's page tables, stepi, the SSE and control registers, and
-# gdb's kill ending lkvm with status 0.  Software breakpoints,
+# gdb's kill ending lkvm with status 0; then lkvm debug NAME --gdb in
+# a guest that runs without a stub.  Software breakpoints,
 # watchpoints and detaching into a full boot are the lab's
 # (tests/lab/gdb.t).  Skipped without /dev/kvm, gdb or the lab's cached
 # tiny kernel (tests/lab/kernels.sh tiny builds it).
@@ -82,4 +83,32 @@ ok $? "SSE state is there" || show
 is "$rc" 0 "gdb's kill ends lkvm with status 0"
 grep -q "gdb: the client killed the guest" "$tmp/err"
 ok $? "and lkvm says so" || show
+
+# lkvm debug NAME --gdb: the stub comes up in a guest that runs (in the
+# kernel's early boot; a PVM host's emulator gives up after some seconds).
+name=gdb-t2-$$
+timeout 120 "$LKVM" run -k "$vmlinux" -m 128 --name "$name" -p "console=ttyS0" \
+	</dev/null >"$tmp/console2" 2>"$tmp/err2" &
+lkvm_pid=$!
+for i in $(seq 50); do
+	"$LKVM" list 2>/dev/null | grep -qw "$name" && break
+	sleep 0.1
+done
+"$LKVM" debug "$name" --gdb "$tmp/attach.sock" >"$tmp/debug.out" 2>&1
+ok $? "lkvm debug --gdb in the running guest" || sed 's/^/# /' "$tmp/debug.out" "$tmp/err2"
+grep -q "listens on $tmp/attach.sock" "$tmp/debug.out"
+ok $? "says where the stub listens" || sed 's/^/# /' "$tmp/debug.out"
+"$LKVM" debug "$name" --gdb "$tmp/other.sock" >"$tmp/debug2.out" 2>&1
+grep -q "listens on $tmp/attach.sock already" "$tmp/debug2.out"
+ok $? "a second lkvm debug --gdb is told where the first listens" ||
+	sed 's/^/# /' "$tmp/debug2.out"
+timeout 60 gdb -q -nx -batch "$vmlinux" -ex "target remote $tmp/attach.sock" \
+	-ex "echo @@ pc\n" -ex "info symbol \$pc" -ex "kill" >"$tmp/gdb2.out" 2>&1
+wait "$lkvm_pid"
+rc=$?
+lkvm_pid=
+sed -n "/^@@ pc/,\$p" "$tmp/gdb2.out" | grep -q " in section "
+ok $? "gdb attached and stopped the guest in a kernel function" ||
+	sed 's/^/# /' "$tmp/gdb2.out" "$tmp/err2"
+is "$rc" 0 "and its kill ended lkvm with status 0"
 tap_done
