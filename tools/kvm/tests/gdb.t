@@ -8,7 +8,8 @@
 # hardware breakpoint in start_kernel, linux_banner read through the
 # kernel's page tables, stepi, the SSE and control registers, and
 # gdb's kill ending lkvm with status 0; then lkvm debug NAME --gdb in
-# a guest that runs without a stub.  Software breakpoints,
+# a guest that runs without a stub; then a raw client on TCP with
+# malformed packets, continue and Ctrl-C.  Software breakpoints,
 # watchpoints and detaching into a full boot are the lab's
 # (tests/lab/gdb.t).  Skipped without /dev/kvm, gdb or the lab's cached
 # tiny kernel (tests/lab/kernels.sh tiny builds it).
@@ -111,4 +112,60 @@ sed -n "/^@@ pc/,\$p" "$tmp/gdb2.out" | grep -q " in section "
 ok $? "gdb attached and stopped the guest in a kernel function" ||
 	sed 's/^/# /' "$tmp/gdb2.out" "$tmp/err2"
 is "$rc" 0 "and its kill ended lkvm with status 0"
+
+# A raw client on TCP: garbage gets errors, continue and Ctrl-C work.
+pkt()
+{
+	local s=$1 sum=0 i
+
+	for ((i = 0; i < ${#s}; i++)); do
+		sum=$(((sum + $(printf '%d' "'${s:i:1}")) & 255))
+	done
+	printf '$%s#%02x' "$s" "$sum"
+}
+# What came back on fd 3 within a second.
+replies() { timeout 1 cat <&3 >>"$tmp/raw.out"; }
+
+timeout 120 "$LKVM" run -k "$vmlinux" -m 128 --name "gdb-t3-$$" \
+	--gdb 127.0.0.1:0 --gdb-wait -p "console=ttyS0" \
+	</dev/null >"$tmp/console3" 2>"$tmp/err3" &
+lkvm_pid=$!
+for i in $(seq 50); do
+	port=$(sed -n 's/.*gdb: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/err3")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+	{
+		printf '$g#00'
+		pkt qSupported
+		pkt 'm0,zz'
+		pkt 'p999'
+		printf '$m0,4'
+		pkt 'Hg9'
+		pkt 'qC'
+	} >&3
+	replies
+	grep -q "^+*-" "$tmp/raw.out" && grep -q "PacketSize=" "$tmp/raw.out"
+	ok $? "a bad checksum gets a NAK, the next packet its answer" || sed 's/^/# /' "$tmp/raw.out"
+	[ "$(tr '$' '\n' <"$tmp/raw.out" | grep -c '^E16#')" = 3 ]
+	ok $? "three malformed packets, three E16" || sed 's/^/# /' "$tmp/raw.out"
+	tr '$' '\n' <"$tmp/raw.out" | grep -q '^QC1#'
+	ok $? "and the stub answers on" || sed 's/^/# /' "$tmp/raw.out"
+	: >"$tmp/raw.out"
+	pkt c >&3
+	sleep 0.5
+	printf '\003' >&3
+	replies
+	tr '$' '\n' <"$tmp/raw.out" | grep -q '^T02thread:1;'
+	ok $? "continue, then Ctrl-C stops the guest (SIGINT)" || sed 's/^/# /' "$tmp/raw.out" "$tmp/err3"
+	pkt k >&3
+	exec 3>&-
+else
+	skip 4 "cannot connect to the stub's port"
+fi
+wait "$lkvm_pid"
+rc=$?
+lkvm_pid=
+is "$rc" 0 "k ended lkvm with status 0"
 tap_done
