@@ -59,6 +59,9 @@ struct sw_bp {
 
 enum action { A_REPLY, A_RESUME, A_DETACH, A_KILL };
 
+/* What a vCPU does when the guest resumes. */
+enum run_mode { RUN_HOLD, RUN_CONT, RUN_STEP };
+
 struct gdb {
 	struct kvm *kvm;
 	char *where;			/* the address, for messages */
@@ -83,6 +86,7 @@ struct gdb {
 	struct sw_bp sw[GDB_MAX_SW_BP];
 	int nr_sw;
 	struct gdb_debug dbg;
+	u8 *modes;			/* enum run_mode, per vCPU */
 
 	struct gdb_rx rx;
 	char reply[GDB_MAX_PACKET + 1];
@@ -366,29 +370,31 @@ static void drain_wake(struct gdb *g)
 		return;	/* nothing was there */
 }
 
-static int apply_debug(struct gdb *g, int step_cpu)
+/* Debug state and scheduler locking for @modes (NULL: all run, none steps). */
+static int apply_debug(struct gdb *g, const u8 *modes)
 {
 	struct gdb_debug dbg = g->dbg;
 	int i, ret, err = 0;
 
 	dbg.sw_bp = g->nr_sw > 0;
 	for (i = 0; i < g->kvm->nrcpus; i++) {
-		dbg.step = i == step_cpu;
+		dbg.step = modes && modes[i] == RUN_STEP;
 		ret = gdb__arch_set_debug(cpu(g, i), &dbg);
 		if (ret && !err) {
 			error("gdb: vCPU %d: KVM_SET_GUEST_DEBUG: %s", i, strerror(-ret));
 			err = ret;
 		}
+		kvm_cpu__hold(cpu(g, i), modes && modes[i] == RUN_HOLD);
 	}
 	return err;
 }
 
-static int resume_vm(struct gdb *g, int step_cpu)
+static int resume_vm(struct gdb *g, const u8 *modes)
 {
 	int ret;
 
 	g->dbg.enable = true;
-	ret = apply_debug(g, step_cpu);
+	ret = apply_debug(g, modes);
 	if (ret)
 		return ret;
 	__atomic_store_n(&g->stop_vcpu, NULL, __ATOMIC_RELEASE);
@@ -706,20 +712,24 @@ static enum action cmd_resume(struct gdb *g, const char *p, bool step, bool sig)
 		if (parse_hex(&p, &v) || *p || set_pc(g, n, v))
 			return reply_error(g, EINVAL);
 	}
-	return resume_vm(g, step ? n : -1) ? reply_error(g, EIO) : A_RESUME;
+	memset(g->modes, RUN_CONT, g->kvm->nrcpus);
+	if (step)
+		g->modes[n] = RUN_STEP;
+	return resume_vm(g, g->modes) ? reply_error(g, EIO) : A_RESUME;
 }
 
 /*
- * vCont;ACTION[:TID]...: the one vCPU given 's' steps, the others run
- * (the pause machinery stops all of them or none, so a thread without
- * an action runs too).
+ * vCont;ACTION[:TID]...: each vCPU takes the leftmost action naming it
+ * (or naming no thread); one that none names stays stopped.
  */
 static enum action cmd_vcont(struct gdb *g, const char *p)
 {
-	int step = -1, n;
+	int i, n, nr = g->kvm->nrcpus, running = 0;
+	enum run_mode mode;
 	u64 sig;
 	char a;
 
+	memset(g->modes, RUN_HOLD, nr);
 	while (*p == ';') {
 		a = *++p;
 		if (a != 'c' && a != 's' && a != 'C' && a != 'S')
@@ -727,20 +737,23 @@ static enum action cmd_vcont(struct gdb *g, const char *p)
 		p++;
 		if ((a == 'C' || a == 'S') && parse_hex(&p, &sig))
 			return reply_error(g, EINVAL);
-		n = g->last_cpu;
+		n = -1;
 		if (*p == ':') {
 			p++;
 			if (parse_thread(g, &p, &n))
 				return reply_error(g, EINVAL);
-			if (n < 0)
-				n = g->last_cpu;
 		}
-		if ((a == 's' || a == 'S') && step < 0)
-			step = n;
+		mode = a == 's' || a == 'S' ? RUN_STEP : RUN_CONT;
+		for (i = 0; i < nr; i++) {
+			if (g->modes[i] == RUN_HOLD && (n < 0 || n == i)) {
+				g->modes[i] = mode;
+				running++;
+			}
+		}
 	}
-	if (*p)
+	if (*p || !running)
 		return reply_error(g, EINVAL);
-	return resume_vm(g, step) ? reply_error(g, EIO) : A_RESUME;
+	return resume_vm(g, g->modes) ? reply_error(g, EIO) : A_RESUME;
 }
 
 static enum action cmd_set_thread(struct gdb *g, const char *p)
@@ -907,11 +920,14 @@ ssize_t gdb__serve(struct kvm *kvm, const void *pkt, size_t len, char *reply)
 	enum action a;
 
 	if (!g || g->kvm != kvm) {
+		if (g)
+			free(g->modes);
 		free(g);
 		g = xzalloc(sizeof(*g));
 		g->kvm = kvm;
 		g->wake_fd = -1;
 		g->client_fd = -1;
+		g->modes = xcalloc(kvm->nrcpus, 1);
 	}
 	if (len > GDB_MAX_PACKET)
 		return -1;
@@ -966,7 +982,7 @@ static void detach(struct gdb *g)
 					    g->sw[i].saved, len);
 		g->nr_sw = 0;
 		memset(&g->dbg, 0, sizeof(g->dbg));
-		apply_debug(g, -1);
+		apply_debug(g, NULL);
 		kvm__resume_quiet(g->kvm);
 	}
 	__atomic_store_n(&g->attached, false, __ATOMIC_RELEASE);
@@ -1212,6 +1228,7 @@ int gdb__start(struct kvm *kvm, const char *addr, bool wait)
 	g->client_fd = -1;
 	g->wait = wait;
 	g->stops = xcalloc(kvm->nrcpus, sizeof(*g->stops));
+	g->modes = xcalloc(kvm->nrcpus, 1);
 	g->listen_fd = strchr(addr, '/') ? listen_unix(g, addr) : listen_tcp(g, addr);
 	if (g->listen_fd < 0)
 		goto err_free;
@@ -1243,6 +1260,7 @@ err_free:
 	free(g->where);
 	free(g->unix_path);
 	free(g->stops);
+	free(g->modes);
 	free(g);
 	return -1;
 }

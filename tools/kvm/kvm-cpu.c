@@ -240,7 +240,7 @@ static void park(struct kvm_cpu *vcpu)
 	mutex_lock(&park_lock);
 	nr_parked++;
 	condvar_broadcast(&park_cond);
-	while (pause_requested && !kvm__exiting(vcpu->kvm))
+	while ((pause_requested || vcpu->held) && !kvm__exiting(vcpu->kvm))
 		condvar_wait(&park_cond, &park_lock);
 	nr_parked--;
 	mutex_unlock(&park_lock);
@@ -252,7 +252,8 @@ int kvm_cpu__run(struct kvm_cpu *vcpu)
 
 	vcpu->is_running = true;
 	while (!kvm__exiting(kvm)) {
-		if (__atomic_load_n(&pause_requested, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&pause_requested, __ATOMIC_ACQUIRE) ||
+		    READ_ONCE(vcpu->held))
 			park(vcpu);
 		if (kvm__exiting(kvm))
 			break;
@@ -383,6 +384,14 @@ void kvm_cpu__request_pause(struct kvm *kvm)
 	__atomic_store_n(&pause_requested, true, __ATOMIC_RELEASE);
 	mutex_unlock(&park_lock);
 	kvm_cpu__kick_all(kvm);
+}
+
+void kvm_cpu__hold(struct kvm_cpu *vcpu, bool hold)
+{
+	mutex_lock(&park_lock);
+	vcpu->held = hold;
+	condvar_broadcast(&park_cond);
+	mutex_unlock(&park_lock);
 }
 
 /* The VM ends: parked vCPUs must see it too, they sleep out of KVM_RUN. */

@@ -28,6 +28,7 @@ struct kvm_cpu {
 	pthread_t self;			/* the vCPU thread, once kickable */
 	bool is_running;
 	bool dump_requested;		/* show the registers at the next exit */
+	bool held;			/* a debugger keeps it parked */
 	struct kvm_cpu_arch arch;
 };
 
@@ -62,6 +63,11 @@ void kvm_cpu__wake_parked(void);
  * them.  The debugger's kvm__pause() then finds them parked.
  */
 void kvm_cpu__request_pause(struct kvm *kvm);
+/*
+ * A debugger's scheduler locking, while the VM is paused: a held vCPU
+ * stays parked when the others resume.
+ */
+void kvm_cpu__hold(struct kvm_cpu *vcpu, bool hold);
 
 /* Creates vCPU @cpu_id and maps its kvm_run (for kvm_cpu__arch_init). */
 struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id);
