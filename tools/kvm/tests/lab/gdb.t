@@ -63,7 +63,7 @@ ok 0 "the guest ran /init after gdb detached"
 is "$(grep -c ^processor /proc/cpuinfo)" 2 "both vCPUs are up"' \
 	--file "$tmp/gdb-data.tar" --file "$tmp/cmds.gdb" \
 	--pre "tar -C / -xf gdb-data.tar && rm gdb-data.tar
-gdb -q -nx -batch -x cmds.gdb $lab_l1root/k/tiny-vmlinux >gdb.out 2>&1 &
+gdb -q -nx -batch -x cmds.gdb $lab_l1root/k/tiny-vmlinux </dev/null >gdb.out 2>&1 &
 echo \$! >gdb.pid" \
 	--post '
 # gdb quits after detaching; it must not be stuck.
