@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The gdb stub with Debian's gdb against the tiny kernel's vmlinux (no
-# DWARF: its symbols do): the guest waits for gdb at its first
+# DWARF: its symbols do): gdb attaches to the running guest, a software
+# breakpoint stops it in bprm_execve, which the guest's execs reach, bt
+# names its caller (do_execveat_common), stepi moves RIP, x reads
+# linux_banner by its virtual address, and after detach the guest runs
+# to its end.  In a second guest, which waits for gdb at its first
 # instruction (--gdb-wait), a hardware breakpoint stops it in
-# start_kernel, a software one in run_init_process, which starts /init,
-# bt names its caller (kernel_init), stepi moves RIP, x reads
-# linux_banner by its virtual address, a hardware watchpoint fires on
-# jiffies, and after detach the guest runs to its end.  Then a raw
+# start_kernel and a hardware watchpoint fires on jiffies.  Then a raw
 # client sends malformed, truncated and overlong packets and bad
 # addresses: it gets errors, a second client still gets answers, and
 # the guest finishes.  Last, lkvm debug NAME --gdb starts the stub in a
@@ -26,19 +27,17 @@ py=/usr/lib/python3.11
 	${py#/}/collections ${py#/}/importlib ${py#/}/re ${py#/}/json \
 	${py#/}/lib-dynload 2>/dev/null) || lab_die "cannot pack gdb's data (install-deps: gdb)"
 
+# gdb attaches to the running guest (which stops) once it is in its
+# script, which execs a program four times a second.
 cat >"$tmp/cmds.gdb" <<'EOF'
 set pagination off
 set confirm off
 set tcp connect-timeout 60
+shell sleep 6
 target remote 127.0.0.1:1234
 echo @@ attached\n
 info threads
-hbreak start_kernel
-continue
-echo @@ hbreak\n
-info symbol $pc
-delete
-break run_init_process
+break bprm_execve
 continue
 echo @@ break\n
 info symbol $pc
@@ -49,17 +48,19 @@ stepi
 printf "@@ moved %d from %#lx to %#lx\n", $pc != $before, $before, $pc
 echo @@ banner\n
 x/s &linux_banner
-echo @@ watch\n
-watch *(long *)&jiffies
-continue
-echo @@ watched\n
 delete
 detach
 echo @@ detached\n
 EOF
 
 lab_case gdb --kernel tiny-pvh --guest-sh '
-ok 0 "the guest ran /init after gdb detached"
+i=0
+while [ $i -lt 60 ]; do
+	i=$((i + 1))
+	cat /proc/uptime >/dev/null
+	sleep 0.25
+done
+ok 0 "the guest ran on after gdb detached"
 is "$(grep -c ^processor /proc/cpuinfo)" 2 "both vCPUs are up"' \
 	--file "$tmp/gdb-data.tar" --file "$tmp/cmds.gdb" \
 	--pre "tar -C / -xf gdb-data.tar && rm gdb-data.tar
@@ -73,26 +74,61 @@ kill $(cat gdb.pid) 2>/dev/null
 sed "s/^/# /" gdb.out
 after() { sed -n "/^@@ $1/,/^@@/p" gdb.out; }
 after attached | grep -q "Thread 2 (vCPU 1)"
-ok $? "gdb attached to the waiting guest; each vCPU is a thread"
-after hbreak | grep -q "^start_kernel in section"
-ok $? "a hardware breakpoint stops the guest in start_kernel"
-after break | grep -q "^run_init_process in section"
-ok $? "a software breakpoint stops it in run_init_process"
-after break | grep -q "^#1 .* in kernel_init "
-ok $? "bt names the caller, kernel_init"
+ok $? "gdb attached to the running guest; each vCPU is a thread"
+after break | grep -q "^bprm_execve in section"
+ok $? "a software breakpoint stops it in bprm_execve"
+after break | grep -q "^#1 .* in do_execveat_common "
+ok $? "bt names the caller, do_execveat_common"
 grep -q "^@@ moved 1 from" gdb.out
 ok $? "stepi moves RIP"
 after banner | grep -q "<linux_banner>:.*\"Linux version 6\."
 ok $? "x/s reads linux_banner through the page tables"
-after watch | grep -q "Hardware watchpoint 3"
-ok $? "the watchpoint is a hardware one"
-after watch | grep -q "^New value = "
-ok $? "it fires on a write to jiffies"
-grep -q "^@@ detached" gdb.out && grep -q "detached" gdb.out
+grep -q "^@@ detached" gdb.out
 ok $? "gdb detached"
 grep -q "gdb: detached" stderr
 ok $? "lkvm saw the detach"' \
-	--opts "-c 2 -m 192 --gdb 127.0.0.1:1234 --gdb-wait" --timeout 240
+	--opts "-c 2 -m 192 --gdb 127.0.0.1:1234" --timeout 240
+
+# The debug registers: from the first instruction (--gdb-wait), a
+# hardware breakpoint in start_kernel, then a watchpoint on jiffies.
+cat >"$tmp/hw.gdb" <<'EOF'
+set pagination off
+set confirm off
+set tcp connect-timeout 60
+target remote 127.0.0.1:1237
+echo @@ attached\n
+hbreak start_kernel
+continue
+echo @@ hbreak\n
+info symbol $pc
+delete
+watch *(long *)&jiffies
+continue
+echo @@ watched\n
+delete
+detach
+echo @@ detached\n
+EOF
+
+lab_case gdb-hw --kernel tiny-pvh --guest-sh '
+ok 0 "the guest ran /init after gdb detached"' \
+	--file "$tmp/gdb-data.tar" --file "$tmp/hw.gdb" \
+	--pre "tar -C / -xf gdb-data.tar && rm gdb-data.tar
+gdb -q -nx -batch -x hw.gdb $lab_l1root/k/tiny-vmlinux </dev/null >gdb.out 2>&1 &
+echo \$! >gdb.pid" \
+	--post '
+i=0
+while kill -0 $(cat gdb.pid) 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
+kill $(cat gdb.pid) 2>/dev/null
+sed "s/^/# /" gdb.out
+after() { sed -n "/^@@ $1/,/^@@/p" gdb.out; }
+after hbreak | grep -q "^start_kernel in section"
+ok $? "a hardware breakpoint stops the guest in start_kernel"
+after hbreak | grep -q "Hardware watchpoint 2" && after hbreak | grep -q "^New value = "
+ok $? "a hardware watchpoint fires on a write to jiffies"
+grep -q "^@@ detached" gdb.out
+ok $? "gdb detached"' \
+	--opts "-m 192 --gdb 127.0.0.1:1237 --gdb-wait" --timeout 240
 
 # Frames BODY as a packet, with its checksum.
 pkt()
