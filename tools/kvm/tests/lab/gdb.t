@@ -2,17 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The gdb stub with Debian's gdb against the tiny kernel's vmlinux (no
-# DWARF: its symbols do): gdb attaches to the running guest, a software
-# breakpoint stops it in bprm_execve, which the guest's execs reach, bt
-# names its caller (do_execveat_common), stepi moves RIP, x reads
-# linux_banner by its virtual address, and after detach the guest runs
-# to its end.  In a second guest, which waits for gdb at its first
-# instruction (--gdb-wait), a hardware breakpoint stops it in
-# start_kernel and a hardware watchpoint fires on jiffies.  Then a raw
-# client sends malformed, truncated and overlong packets and bad
-# addresses: it gets errors, a second client still gets answers, and
-# the guest finishes.  Last, lkvm debug NAME --gdb starts the stub in a
-# running guest.
+# DWARF: its symbols do).  gdb attaches to a running guest (it stops),
+# sees its vCPUs as threads, reads linux_banner by its virtual address
+# and the control registers, stepi moves RIP, and after detach the
+# guest runs to its end.  On a host with VT-x/AMD-V (direct mode) also:
+# a software breakpoint in bprm_execve, which the guest's execs reach,
+# bt naming its caller, and from the first instruction (--gdb-wait) a
+# hardware breakpoint in start_kernel and a watchpoint on jiffies; the
+# nested lab skips them (see below).  Then a raw client sends
+# malformed, truncated and overlong packets and bad addresses: it gets
+# errors, a second client still gets answers, and the guest finishes.
+# Last, lkvm debug NAME --gdb starts the stub in a running guest.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -27,6 +27,67 @@ py=/usr/lib/python3.11
 	${py#/}/collections ${py#/}/importlib ${py#/}/re ${py#/}/json \
 	${py#/}/lib-dynload 2>/dev/null) || lab_die "cannot pack gdb's data (install-deps: gdb)"
 
+# gdb attaches to the running guest (which stops), in its script:
+# threads, registers, linux_banner through the page tables, stepi, and
+# detach, after which the guest runs on to its end.
+cat >"$tmp/run.gdb" <<'EOF'
+set pagination off
+set confirm off
+set tcp connect-timeout 60
+shell sleep 6
+target remote 127.0.0.1:1238
+echo @@ attached\n
+info threads
+echo @@ banner\n
+x/s &linux_banner
+echo @@ regs\n
+info registers cr0 efer
+echo @@ stepi\n
+set $before = $pc
+stepi
+printf "@@ moved %d from %#lx to %#lx\n", $pc != $before, $before, $pc
+detach
+echo @@ detached\n
+EOF
+
+lab_case gdb --kernel tiny-pvh --guest-sh '
+i=0
+while [ $i -lt 60 ]; do
+	i=$((i + 1))
+	cat /proc/uptime >/dev/null
+	sleep 0.25
+done
+ok 0 "the guest ran on after gdb detached"' \
+	--file "$tmp/gdb-data.tar" --file "$tmp/run.gdb" \
+	--pre "tar -C / -xf gdb-data.tar && rm gdb-data.tar
+gdb -q -nx -batch -x run.gdb $lab_l1root/k/tiny-vmlinux </dev/null >gdb.out 2>&1 &
+echo \$! >gdb.pid" \
+	--post '
+i=0
+while kill -0 $(cat gdb.pid) 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
+kill $(cat gdb.pid) 2>/dev/null
+sed "s/^/# /" gdb.out
+after() { sed -n "/^@@ $1/,/^@@/p" gdb.out; }
+after attached | grep -q "Thread 2 (vCPU 1)"
+ok $? "gdb attached to the running guest; each vCPU is a thread"
+after banner | grep -q "<linux_banner>:.*\"Linux version 6\."
+ok $? "x/s reads linux_banner through the page tables"
+after regs | grep -q "^efer "
+ok $? "the control registers are there"
+grep -q "^@@ moved 1 from" gdb.out
+ok $? "stepi moves RIP"
+grep -q "^@@ detached" gdb.out
+ok $? "gdb detached"' \
+	--opts "-c 2 -m 192 --gdb 127.0.0.1:1238" --timeout 240
+
+# Breakpoints and watchpoints need a real VT-x/AMD-V host: under QEMU
+# TCG's nested SVM, L2's int3 and debug-register hits reach L2 itself,
+# never KVM (the first runs saw the guest oops on gdb's int3, and the
+# hardware breakpoint never fire).  tests/gdb.t checks hardware
+# breakpoints on any KVM, PVM included.
+if [ "$lab_mode" = nested ]; then
+	lab_skipped+=("gdb-bp, gdb-hw: software and hardware breakpoints and watchpoints: nested TCG SVM does not deliver them to KVM")
+else
 # gdb attaches to the running guest (which stops) once it is in its
 # script, which execs a program four times a second.
 cat >"$tmp/cmds.gdb" <<'EOF'
@@ -53,7 +114,7 @@ detach
 echo @@ detached\n
 EOF
 
-lab_case gdb --kernel tiny-pvh --guest-sh '
+lab_case gdb-bp --kernel tiny-pvh --guest-sh '
 i=0
 while [ $i -lt 60 ]; do
 	i=$((i + 1))
@@ -129,6 +190,7 @@ ok $? "a hardware watchpoint fires on a write to jiffies"
 grep -q "^@@ detached" gdb.out
 ok $? "gdb detached"' \
 	--opts "-m 192 --gdb 127.0.0.1:1237 --gdb-wait" --timeout 240
+fi
 
 # Frames BODY as a packet, with its checksum.
 pkt()
