@@ -26,6 +26,9 @@ if [ ! -w /dev/kvm ] || ! command -v gdb >/dev/null || [ -z "$vmlinux" ] ||
 fi
 
 tmp=$(mktemp -d /tmp/lkvm-gdb-t.XXXXXX)
+# The guests' control sockets and default root file systems go there too.
+export HOME=$tmp/home
+mkdir -p "$HOME"
 lkvm_pid=
 cleanup()
 {
