@@ -11,7 +11,8 @@
 # and cases/NAME/case.env (+ files/, pre.sh, post.sh); see lib.sh.  For
 # each case, OUT/NAME/ receives the case's files, the VMM's command line
 # (cmdline), its stdout (console) and stderr, its exit status (rc), the
-# wall time in centiseconds (wall), and TAP from post.sh (post.tap).
+# wall time in centiseconds (wall), its CPU time in seconds ("USER SYS",
+# cputime) and TAP from post.sh (post.tap).
 # OUT/lab/ says whether /dev/kvm exists and what "lkvm version" printed.
 
 root=$1
@@ -26,6 +27,16 @@ centisecs()
 
 	read -r up _ </proc/uptime
 	echo "${up%.*}${up#*.}"
+}
+
+# "USER SYS": the CPU seconds of the children this shell reaped between
+# two "times" outputs, files FROM and TO (their second lines, such as
+# "0m1.230s 0m0.450s").  "times" must write to a file: in a command
+# substitution it would report a subshell's.
+children_cpu()
+{
+	cat "$1" "$2" | tr 'ms' '  ' | awk 'NR % 2 == 0 { u[NR] = $1 * 60 + $2; s[NR] = $3 * 60 + $4 }
+		END { print u[4] - u[2], s[4] - s[2] }'
 }
 
 # With RESULTS_DEV (L1's scratch disk), every result directory is
@@ -96,6 +107,7 @@ run_vmm()
 			>console 2>stderr </dev/null &
 	fi
 	vmm=$!
+	times >"$tmp/times0"
 	(
 		trap 'kill $nap; wait $nap; exit 0' TERM
 		sleep $((TIMEOUT + HANG_GRACE)) &
@@ -106,6 +118,9 @@ run_vmm()
 	dog=$!
 	wait $vmm
 	echo $? >rc
+	# The VMM's, reaped by timeout, whose children's time is ours now.
+	times >"$tmp/times1"
+	children_cpu "$tmp/times0" "$tmp/times1" >cputime
 	kill $dog 2>/dev/null
 	wait $dog 2>/dev/null
 }
