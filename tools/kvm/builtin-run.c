@@ -28,6 +28,7 @@
 
 #include "kvm/builtin.h"
 #include "kvm/control.h"
+#include "kvm/debug-stats.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/run-options.h"
@@ -246,6 +247,10 @@ int cmd_run(int argc, const char **argv)
 		OPT_GROUP("Debug options:"),
 		OPT_CALLBACK(0, "loglevel", NULL, "level",
 			     "error, warning, info or debug (default info)", opt_loglevel),
+		OPT_BOOLEAN(0, "debug-exits", &debug_exits,
+			    "at the end, count the guest's exits to lkvm by reason and its busiest I/O ports and MMIO addresses"),
+		OPT_BOOLEAN(0, "debug-startup", &debug_startup,
+			    "at the first KVM_RUN, show how long each phase of lkvm's start-up took"),
 		OPT_END()
 	};
 	struct option *options;
@@ -264,16 +269,20 @@ int cmd_run(int argc, const char **argv)
 	cfg->nrcpus = nrcpus;
 	if (check_config(cfg) < 0)
 		return 1;
+	startup__mark("options");
 	/* No disk, no initrd: the default root file system, over 9p. */
-	if (!virtio_blk__nr_disks() && !cfg->initrd_filename &&
-	    kvm_setup__use_default_rootfs(cfg) < 0)
-		return 1;
+	if (!virtio_blk__nr_disks() && !cfg->initrd_filename) {
+		if (kvm_setup__use_default_rootfs(cfg) < 0)
+			return 1;
+		startup__mark("default root file system");
+	}
 	/* After the rootfs, which is named after --name or "default". */
 	if (!cfg->guest_name)
 		cfg->guest_name = xasprintf("guest-%d", getpid());
 	/* The control socket (lkvm list, stop, ...); a name clash ends here. */
 	if (control__start(kvm, cfg->guest_name) < 0)
 		return 1;
+	startup__mark("control socket");
 
 	run_kvm = kvm;
 	setup_signals();

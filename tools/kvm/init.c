@@ -2,6 +2,8 @@
 #include <linux/list.h>
 #include "kvm/log.h"
 
+#include "kvm/debug-stats.h"
+
 #include "kvm/init.h"
 
 static struct hlist_head init_lists[INIT_NR_LEVELS];
@@ -34,6 +36,7 @@ int init_list__init(struct kvm *kvm)
 			ret = item->fn(kvm);
 			if (ret < 0)
 				return error("%s failed: %d", item->name, ret);
+			startup__mark(item->name);
 		}
 	}
 	return 0;

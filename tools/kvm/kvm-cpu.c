@@ -24,6 +24,7 @@
 
 #include "kvm/bus.h"
 #include "kvm/gdb.h"
+#include "kvm/debug-stats.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
@@ -66,6 +67,8 @@ struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id)
 		goto err_close;
 	}
 	vcpu->kvm_run_size = size;
+	if (debug_exits)
+		vcpu->exit_stats = exit_stats__new();
 	vcpu->kvm_run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			     vcpu->vcpu_fd, 0);
 	if (vcpu->kvm_run == MAP_FAILED) {
@@ -75,6 +78,7 @@ struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id)
 	return vcpu;
 
 err_close:
+	exit_stats__free(vcpu->exit_stats);
 	close(vcpu->vcpu_fd);
 err_free:
 	free(vcpu);
@@ -85,6 +89,7 @@ static void kvm_cpu__free(struct kvm_cpu *vcpu)
 {
 	munmap(vcpu->kvm_run, vcpu->kvm_run_size);
 	close(vcpu->vcpu_fd);
+	exit_stats__free(vcpu->exit_stats);
 	free(vcpu);
 }
 
@@ -234,6 +239,24 @@ static bool handle_exit(struct kvm_cpu *vcpu)
 	return false;
 }
 
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* handle_exit(), timed and counted by reason and address. */
+static bool handle_exit_counted(struct kvm_cpu *vcpu)
+{
+	u64 start = now_ns();
+	bool ret = handle_exit(vcpu);
+
+	exit_stats__count(vcpu->exit_stats, vcpu->kvm_run, now_ns() - start);
+	return ret;
+}
+
 /* Waits, out of KVM_RUN, until the VM is resumed or ends. */
 static void park(struct kvm_cpu *vcpu)
 {
@@ -257,9 +280,12 @@ int kvm_cpu__run(struct kvm_cpu *vcpu)
 			park(vcpu);
 		if (kvm__exiting(kvm))
 			break;
+		startup__entering_guest();
 		if (ioctl(vcpu->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				WRITE_ONCE(vcpu->kvm_run->immediate_exit, 0);
+				if (vcpu->exit_stats)
+					exit_stats__interrupted(vcpu->exit_stats);
 				if (__atomic_exchange_n(&vcpu->dump_requested, false,
 							__ATOMIC_ACQ_REL))
 					kvm_cpu__arch_show_registers(vcpu);
@@ -271,7 +297,7 @@ int kvm_cpu__run(struct kvm_cpu *vcpu)
 			kvm__request_exit(kvm, 1);
 			break;
 		}
-		if (!handle_exit(vcpu))
+		if (vcpu->exit_stats ? !handle_exit_counted(vcpu) : !handle_exit(vcpu))
 			break;
 	}
 	vcpu->is_running = false;
@@ -477,12 +503,13 @@ int kvm_cpu__exit_all(struct kvm *kvm)
 	for (i = 0; i < kvm->nrcpus; i++) {
 		struct kvm_cpu *vcpu = kvm->cpus[i];
 
-		if (!vcpu)
-			continue;
-		if (vcpu->thread_started)
+		if (vcpu && vcpu->thread_started)
 			pthread_join(vcpu->thread, NULL);
-		kvm_cpu__free(vcpu);
 	}
+	exit_stats__report(kvm);
+	for (i = 0; i < kvm->nrcpus; i++)
+		if (kvm->cpus[i])
+			kvm_cpu__free(kvm->cpus[i]);
 	free(kvm->cpus);
 	kvm->cpus = NULL;
 	return 0;

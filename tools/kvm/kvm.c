@@ -19,6 +19,7 @@
 #include "kvm/log.h"
 #include "kvm/util.h"
 
+#include "kvm/debug-stats.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
@@ -258,21 +259,28 @@ int kvm__init(struct kvm *kvm)
 	if (kvm__open_dev(kvm) < 0 || kvm__check_caps(kvm) < 0 ||
 	    kvm__check_vcpus(kvm) < 0)
 		return -1;
+	startup__mark("open /dev/kvm");
 	kvm__append_cmdline(kvm, kvm__arch_default_cmdline(kvm));
 	kvm__append_cmdline(kvm, kvm->cfg.kernel_cmdline);
 	if (kvm__read_kernel(kvm) < 0 || kvm__check_initrd(kvm) < 0)
 		return -1;
 	if (kvm__arch_probe_kernel(kvm) < 0)
 		return -1;
+	startup__mark("read the kernel");
 
 	if (kvm__create_vm(kvm) < 0)
 		return -1;
+	startup__mark("KVM_CREATE_VM");
 	if (kvm__arch_init(kvm) < 0)
 		return -1;
+	startup__mark("arch init: RAM, irqchip");
 	initcalls_ran = true;
 	if (init_list__init(kvm) < 0)
 		return -1;
-	return kvm__arch_load_kernel(kvm);
+	if (kvm__arch_load_kernel(kvm) < 0)
+		return -1;
+	startup__mark("load the kernel and initrd");
+	return 0;
 }
 
 int kvm__exit(struct kvm *kvm)

@@ -29,6 +29,7 @@ struct kvm_cpu {
 	bool is_running;
 	bool dump_requested;		/* show the registers at the next exit */
 	bool held;			/* a debugger keeps it parked */
+	struct exit_stats *exit_stats;	/* --debug-exits, or NULL */
 	struct kvm_cpu_arch arch;
 };
 

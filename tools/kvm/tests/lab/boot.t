@@ -58,6 +58,29 @@ check_serial()
 lab_case serial --guest guest/serial.sh --guest-file "$tmp/serial.txt:lab/serial.txt" \
 	--check check_serial --timeout 60
 
+# --debug-exits and --debug-startup: the guest prints a known 2000 bytes,
+# each a write to the UART's data port, which the counts must show with
+# the PCI probes through 0xcf8; the start-up phases end at the first
+# KVM_RUN.
+check_debug()
+{
+	local err=$1/stderr w
+
+	w=$(tr -d '\r' <"$err" | awk '$2 == "pio" && $3 == "0x3f8" { print $5 }')
+	[ "${w:-0}" -ge 2000 ]
+	ok $? "debug-exits: the guest's 2000 bytes are writes to 0x3f8 (${w:-none})"
+	grep -aq '^exits: pio  0xcf8 ' "$err"
+	ok $? "debug-exits: the PCI config address port 0xcf8 is among the busiest"
+	grep -aqE '^exits: io +[0-9]+ ' "$err"
+	ok $? "debug-exits: port I/O exits are counted by reason"
+	grep -aqE '^startup: first KVM_RUN after [0-9.]+ ms, [0-9.]+ ms of CPU since exec' "$err"
+	ok $? "debug-startup: the time to the first KVM_RUN is shown"
+	grep -aq '^startup: load the kernel and initrd ' "$err"
+	ok $? "debug-startup: so are lkvm's start-up phases"
+}
+lab_case debug-exits --opts "--debug-exits --debug-startup" \
+	--guest-sh 'head -c 2000 /dev/zero | tr "\\0" x; echo' --check check_debug
+
 # The exit status is what these two check: the guest has nothing to say.
 lab_case reboot
 lab_case triple-fault \

@@ -219,6 +219,20 @@ static void run(struct result *r, const char *const *args)
 		diag("stderr: %s", r->err);
 }
 
+/* The reads and writes --debug-exits reported for @port, or -1. */
+static long long port_writes(const char *err, unsigned int port, long long *reads)
+{
+	char key[32];
+	const char *p;
+	long long w;
+
+	snprintf(key, sizeof(key), "exits: pio  0x%x ", port);
+	p = strstr(err, key);
+	if (!p || sscanf(p + strlen(key), "%lld %lld", reads, &w) != 2)
+		return -1;
+	return w;
+}
+
 static bool has(const char *hay, const char *needle, const char *what)
 {
 	bool r = strstr(hay, needle) != NULL;
@@ -247,7 +261,7 @@ int main(void)
 	tiny_initrd = strdup(write_file("tiny-initrd", "x", 1));
 	bz64 = make_bzimage("bz64", guest64, sizeof(guest64), true, 0x20c);
 	bz32 = make_bzimage("bz32", guest32_bz, sizeof(guest32_bz), false, 0x20c);
-	plan(22);
+	plan(28);
 
 	run(&r, (const char *[]){ "-k", bz64, "-m", "64", "-p", "lkvmtest=42", NULL });
 	is_int(r.status, 0, "64-bit bzImage: the guest's reset ends lkvm with 0");
@@ -255,6 +269,32 @@ int main(void)
 	has(r.out, "lkvmtest=42\n", "64-bit bzImage: -p is appended");
 	has(r.out, "STR\n", "64-bit bzImage: string I/O (rep outsb) reaches the device");
 	has(r.err, "session ended normally", "the normal end is reported");
+
+	run(&r, (const char *[]){ "-k", bz64, "-m", "64", "-p", "lkvmtest=42",
+				  "--debug-exits", "--debug-startup", NULL });
+	is_int(r.status, 0, "--debug-exits --debug-startup: status 0");
+	{
+		const char *nl = strchr(r.out, '\n');
+		long long reads = -1, line = nl ? nl - r.out + 1 : -9, w;
+
+		/*
+		 * An exit per byte of the command line and its newline, then
+		 * the rep outsb: one exit for its 4 bytes, or 4 where KVM's
+		 * emulator does them one by one (PVM does).
+		 */
+		w = port_writes(r.err, 0x3f8, &reads);
+		ok(w == line + 1 || w == line + 4,
+		   "--debug-exits: every write to the UART at 0x3f8 counted");
+		if (w != line + 1 && w != line + 4)
+			diag("  %lld writes, want %lld or %lld", w, line + 1, line + 4);
+		is_int(reads, 0, "... and no read from it");
+		is_int(port_writes(r.err, 0x64, &reads), 1,
+		       "--debug-exits: the reset through the i8042 counted");
+	}
+	has(r.err, "startup: load the kernel and initrd ",
+	    "--debug-startup: lkvm's start-up phases are shown");
+	has(r.err, "startup: first KVM_RUN after ",
+	    "--debug-startup: and the time to the first KVM_RUN");
 
 	initrd = write_file("initrd", "INRD-payload", 12);
 	run(&r, (const char *[]){ "-k", bz64, "-i", initrd, "-m", "64", NULL });
