@@ -127,6 +127,7 @@ struct exit_stats {
 	u64 reasons[NR_REASONS + 1];
 	u64 reason_ns[NR_REASONS + 1];
 	u64 interrupted;
+	u64 coalesced;
 	struct exit_site *sites;	/* open addressing, a power of two */
 	unsigned int nr_slots, nr_sites;
 };
@@ -262,6 +263,11 @@ void exit_stats__interrupted(struct exit_stats *stats)
 	stats->interrupted++;
 }
 
+void exit_stats__coalesced(struct exit_stats *stats, u32 n)
+{
+	stats->coalesced += n;
+}
+
 void exit_stats__merge(struct exit_stats *dst, const struct exit_stats *src)
 {
 	unsigned int i;
@@ -271,6 +277,7 @@ void exit_stats__merge(struct exit_stats *dst, const struct exit_stats *src)
 		dst->reason_ns[i] += src->reason_ns[i];
 	}
 	dst->interrupted += src->interrupted;
+	dst->coalesced += src->coalesced;
 	for (i = 0; i < src->nr_slots; i++) {
 		const struct exit_site *s = &src->sites[i];
 
@@ -313,9 +320,10 @@ void exit_stats__print(const struct exit_stats *stats, FILE *f,
 		total += stats->reasons[i];
 		ns += stats->reason_ns[i];
 	}
-	fprintf(f, "exits: %llu exits to lkvm, %.3f ms in its handlers, %llu KVM_RUNs interrupted by a signal\n",
+	fprintf(f, "exits: %llu exits to lkvm, %.3f ms in its handlers, %llu KVM_RUNs interrupted by a signal, %llu writes coalesced without an exit\n",
 		(unsigned long long)total, ns / 1e6,
-		(unsigned long long)stats->interrupted);
+		(unsigned long long)stats->interrupted,
+		(unsigned long long)stats->coalesced);
 	for (i = 0; i <= NR_REASONS; i++) {
 		if (!stats->reasons[i])
 			continue;

@@ -47,6 +47,12 @@ static void kick_handler(int sig)
 		WRITE_ONCE(vcpu->kvm_run->immediate_exit, 1);
 }
 
+/* KVM's pages, those of its mappings and of the coalesced ring. */
+static size_t page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
 /* Creates vCPU @cpu_id and maps its kvm_run: for the arch init hook. */
 struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id)
 {
@@ -67,6 +73,9 @@ struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id)
 		goto err_close;
 	}
 	vcpu->kvm_run_size = size;
+	/* The ring must fit in the mapping: no coalescing otherwise. */
+	if ((size_t)(kvm->coalesced_page + 1) * page_size() > (size_t)size)
+		kvm->coalesced_page = 0;
 	if (debug_exits)
 		vcpu->exit_stats = exit_stats__new();
 	vcpu->kvm_run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -75,6 +84,9 @@ struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned long cpu_id)
 		error("cannot map kvm_run of vCPU %lu: %s", cpu_id, strerror(errno));
 		goto err_close;
 	}
+	if (kvm->coalesced_page && !kvm->coalesced_ring)
+		kvm->coalesced_ring = (void *)vcpu->kvm_run +
+				      kvm->coalesced_page * page_size();
 	return vcpu;
 
 err_close:
@@ -239,6 +251,40 @@ static bool handle_exit(struct kvm_cpu *vcpu)
 	return false;
 }
 
+/* One ring for the VM, whichever vCPU exits: one of them empties it. */
+static DEFINE_MUTEX(coalesced_lock);
+
+/*
+ * Plays the writes KVM coalesced (kvm__coalesce_pio()) to the bus, in
+ * the guest's order, before the exit that may depend on them.
+ */
+static void drain_coalesced(struct kvm_cpu *vcpu)
+{
+	struct kvm_coalesced_mmio_ring *ring = vcpu->kvm->coalesced_ring;
+	u32 first, n = 0, max;
+	struct kvm_coalesced_mmio *m;
+
+	if (!ring || READ_ONCE(ring->first) == READ_ONCE(ring->last))
+		return;
+	/* KVM_COALESCED_MMIO_MAX, with the page size of this host. */
+	max = (page_size() - sizeof(*ring)) / sizeof(*m);
+	mutex_lock(&coalesced_lock);
+	first = ring->first;
+	while (first != __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE)) {
+		m = &ring->coalesced_mmio[first % max];
+		if (m->len <= sizeof(m->data))
+			bus_dispatch(vcpu, m->pio ? BUS_PIO : BUS_MMIO,
+				     m->phys_addr, m->data, m->len, true);
+		first = (first + 1) % max;
+		/* KVM may reuse the entry once first moves past it. */
+		__atomic_store_n(&ring->first, first, __ATOMIC_RELEASE);
+		n++;
+	}
+	mutex_unlock(&coalesced_lock);
+	if (vcpu->exit_stats)
+		exit_stats__coalesced(vcpu->exit_stats, n);
+}
+
 static u64 now_ns(void)
 {
 	struct timespec ts;
@@ -272,6 +318,7 @@ static void park(struct kvm_cpu *vcpu)
 int kvm_cpu__run(struct kvm_cpu *vcpu)
 {
 	struct kvm *kvm = vcpu->kvm;
+	int ret;
 
 	vcpu->is_running = true;
 	while (!kvm__exiting(kvm)) {
@@ -281,8 +328,13 @@ int kvm_cpu__run(struct kvm_cpu *vcpu)
 		if (kvm__exiting(kvm))
 			break;
 		startup__entering_guest();
-		if (ioctl(vcpu->vcpu_fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
+		ret = ioctl(vcpu->vcpu_fd, KVM_RUN, 0) < 0 ? errno : 0;
+		drain_coalesced(vcpu);
+		/* A coalesced write may have ended the VM (a reset via 0xcf9). */
+		if (kvm__exiting(kvm))
+			break;
+		if (ret) {
+			if (ret == EINTR || ret == EAGAIN) {
 				WRITE_ONCE(vcpu->kvm_run->immediate_exit, 0);
 				if (vcpu->exit_stats)
 					exit_stats__interrupted(vcpu->exit_stats);
@@ -292,7 +344,7 @@ int kvm_cpu__run(struct kvm_cpu *vcpu)
 				continue;
 			}
 			error("vCPU %lu: KVM_RUN: %s", vcpu->cpu_id,
-			      strerror(errno));
+			      strerror(ret));
 			kvm_cpu__arch_show_registers(vcpu);
 			kvm__request_exit(kvm, 1);
 			break;

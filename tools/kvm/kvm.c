@@ -233,6 +233,11 @@ static int kvm__create_vm(struct kvm *kvm)
 
 	if (kvm->vm_fd < 0)
 		return error("KVM_CREATE_VM: %s", strerror(errno));
+	/* The page of the vCPU mapping with the ring of coalesced writes. */
+	kvm->coalesced_page = ioctl(kvm->vm_fd, KVM_CHECK_EXTENSION,
+				    KVM_CAP_COALESCED_MMIO);
+	if (kvm->coalesced_page < 0)
+		kvm->coalesced_page = 0;
 	return 0;
 }
 

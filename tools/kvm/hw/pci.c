@@ -496,6 +496,14 @@ int pci__init(struct kvm *kvm)
 		return error("pci: cannot claim ports 0xcf8-0xcff: %s",
 			     strerror(-ret));
 	pci_ports_registered = true;
+	/*
+	 * A config access is a write of the address, then the data port:
+	 * with the address write coalesced it costs one exit instead of
+	 * two.  The data port's exit plays the address first (as QEMU
+	 * does).  Without KVM's support, both exit.
+	 */
+	if (kvm__coalesce_pio(kvm, PCI_CONFIG_ADDRESS, 4) < 0)
+		pr_debug("pci: no coalesced writes to 0xcf8");
 
 	host_bridge_setup();
 	ret = pci__register(kvm, &host_bridge);

@@ -237,6 +237,9 @@ int rtc__init(struct kvm *kvm)
 	if (ret < 0)
 		return error("rtc: ports 0x70-0x71: %s", strerror(-ret));
 	s->registered = true;
+	/* The index write only chooses what 0x71 reads: one exit, not two. */
+	if (kvm__coalesce_pio(kvm, RTC_INDEX_PORT, 1) < 0)
+		pr_debug("rtc: no coalesced writes to 0x70");
 	return 0;
 }
 dev_init(rtc__init);

@@ -38,6 +38,8 @@ void exit_stats__free(struct exit_stats *stats);
  */
 void exit_stats__count(struct exit_stats *stats, const struct kvm_run *run,
 		       u64 ns);
+/* @n writes that KVM coalesced instead of exiting, played at an exit. */
+void exit_stats__coalesced(struct exit_stats *stats, u32 n);
 /* KVM_RUN returned EINTR: a signal (a kick) got the vCPU out. */
 void exit_stats__interrupted(struct exit_stats *stats);
 /* Adds @src's counts to @dst's. */

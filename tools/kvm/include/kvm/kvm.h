@@ -62,6 +62,13 @@ struct kvm {
 	struct main_loop_fd exit_mfd;
 	int loop_fd;			/* epoll: the main loop (main-loop.c) */
 
+	/*
+	 * The ring of writes KVM keeps for lkvm instead of exiting (in
+	 * every vCPU's kvm_run mapping; kvm-cpu.c), or NULL.
+	 */
+	struct kvm_coalesced_mmio_ring *coalesced_ring;
+	int coalesced_page;		/* its page in the mapping, or 0 */
+
 	/* pause/resume (kvm-cpu.c); the lock orders pause requests */
 	struct mutex pause_lock;
 	bool paused;
@@ -73,6 +80,15 @@ struct kvm *kvm__new(void);
 int kvm__init(struct kvm *kvm);
 int kvm__exit(struct kvm *kvm);
 bool kvm__supports_extension(struct kvm *kvm, unsigned int extension);
+/*
+ * Lets the guest write to ports @port..@port+@len-1 without an exit:
+ * KVM queues the writes and lkvm plays them to the bus at the vCPU's
+ * next exit, before handling it.  Only for ports whose writes have no
+ * effect the guest can see before its next access that does exit, such
+ * as an index register read through a data port.  0, or -errno when
+ * KVM cannot (the writes then exit as before).
+ */
+int kvm__coalesce_pio(struct kvm *kvm, u16 port, u32 len);
 
 int kvm__register_mem(struct kvm *kvm, u64 guest_phys, u64 size,
 		      void *userspace_addr, enum kvm_mem_type type);

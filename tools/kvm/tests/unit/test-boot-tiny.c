@@ -51,6 +51,17 @@ static const uint8_t guest32_pvh[] = {
 	0xf4, 0xeb, 0xfd,
 };
 
+/*
+ * 64-bit: read PCI 00:00.0's vendor ID through 0xcf8/0xcfc, print its two
+ * bytes and a newline, reset.  The address write may be coalesced: the
+ * read must see it all the same.
+ */
+static const uint8_t guest_pci[] = {
+	0xb8, 0x00, 0x00, 0x00, 0x80, 0x66, 0xba, 0xf8, 0x0c, 0xef, 0x66, 0xba,
+	0xfc, 0x0c, 0xed, 0x66, 0xba, 0xf8, 0x03, 0xee, 0xc1, 0xe8, 0x08, 0xee,
+	0xb0, 0x0a, 0xee, 0xb0, 0xfe, 0xe6, 0x64, 0xf4, 0xeb, 0xfd,
+};
+
 /* int3 with no IDT: a triple fault (an emulation failure on PVM). */
 static const uint8_t guest_fault[] = { 0xcc, 0xf4, 0xeb, 0xfd };
 
@@ -247,7 +258,7 @@ int main(void)
 {
 	static struct result r;
 	const char *lkvm = getenv("LKVM");
-	char *bz64, *bz32, *old, *pvh, *nonote, *fault, *initrd;
+	char *bz64, *bz32, *old, *pvh, *nonote, *fault, *initrd, *pci;
 	int fd = open("/dev/kvm", O_RDWR);
 
 	if (!lkvm)
@@ -261,7 +272,7 @@ int main(void)
 	tiny_initrd = strdup(write_file("tiny-initrd", "x", 1));
 	bz64 = make_bzimage("bz64", guest64, sizeof(guest64), true, 0x20c);
 	bz32 = make_bzimage("bz32", guest32_bz, sizeof(guest32_bz), false, 0x20c);
-	plan(28);
+	plan(31);
 
 	run(&r, (const char *[]){ "-k", bz64, "-m", "64", "-p", "lkvmtest=42", NULL });
 	is_int(r.status, 0, "64-bit bzImage: the guest's reset ends lkvm with 0");
@@ -295,6 +306,19 @@ int main(void)
 	    "--debug-startup: lkvm's start-up phases are shown");
 	has(r.err, "startup: first KVM_RUN after ",
 	    "--debug-startup: and the time to the first KVM_RUN");
+
+	pci = make_bzimage("pci", guest_pci, sizeof(guest_pci), true, 0x20c);
+	run(&r, (const char *[]){ "-k", pci, "-m", "64", "--debug-exits", NULL });
+	is_int(r.status, 0, "PCI config read: status 0");
+	/* The host bridge, 1b36:0008. */
+	has(r.out, "\x36\x1b\n", "PCI config read: 0xcf8 then 0xcfc reads the host bridge's vendor");
+	{
+		long long reads = -1, w = port_writes(r.err, 0xcf8, &reads);
+
+		ok((w < 0 && strstr(r.err, " 1 writes coalesced")) ||
+		   (w == 1 && strstr(r.err, " 0 writes coalesced")),
+		   "the write to 0xcf8 is coalesced, or an exit where KVM cannot");
+	}
 
 	initrd = write_file("initrd", "INRD-payload", 12);
 	run(&r, (const char *[]){ "-k", bz64, "-i", initrd, "-m", "64", NULL });
