@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -181,7 +182,7 @@ static int kvm__read_kernel(struct kvm *kvm)
 {
 	const char *path = kvm->cfg.kernel_filename;
 	struct stat st;
-	ssize_t n;
+	void *image;
 	int fd;
 
 	if (!path)
@@ -200,13 +201,31 @@ static int kvm__read_kernel(struct kvm *kvm)
 			     KVM_MAX_KERNEL_SIZE >> 20);
 	}
 
-	kvm->kernel_image = xmalloc(st.st_size + 1);
-	n = read_in_full(fd, kvm->kernel_image, st.st_size);
+	if (!st.st_size) {
+		close(fd);
+		return error("the kernel %s is empty", path);
+	}
+
+	/*
+	 * Mapped, not read: only the parts the loader copies into guest
+	 * RAM are ever read (a vmlinux is mostly symbols and debug info),
+	 * and none of it stays in lkvm's memory once the guest has it.
+	 */
+	image = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (n != st.st_size)
-		return error("cannot read the kernel %s", path);
+	if (image == MAP_FAILED)
+		return error("cannot map the kernel %s: %s", path, strerror(errno));
+	kvm->kernel_image = image;
 	kvm->kernel_size = st.st_size;
 	return 0;
+}
+
+static void kvm__drop_kernel(struct kvm *kvm)
+{
+	if (kvm->kernel_image)
+		munmap(kvm->kernel_image, kvm->kernel_size);
+	kvm->kernel_image = NULL;
+	kvm->kernel_size = 0;
 }
 
 static int kvm__check_initrd(struct kvm *kvm)
@@ -284,6 +303,8 @@ int kvm__init(struct kvm *kvm)
 		return -1;
 	if (kvm__arch_load_kernel(kvm) < 0)
 		return -1;
+	/* The guest has its copy. */
+	kvm__drop_kernel(kvm);
 	startup__mark("load the kernel and initrd");
 	return 0;
 }
@@ -306,7 +327,7 @@ int kvm__exit(struct kvm *kvm)
 	main_loop__exit(kvm);
 	if (kvm->exit_fd >= 0)
 		close(kvm->exit_fd);
-	free(kvm->kernel_image);
+	kvm__drop_kernel(kvm);
 	free(kvm->cmdline);
 	free(kvm);
 	return ret;

@@ -51,7 +51,7 @@ struct kvm {
 	struct rb_root bus[2];		/* enum bus_type: PIO, MMIO */
 
 	char *cmdline;			/* the guest's, built by kvm__append_cmdline() */
-	void *kernel_image;		/* the kernel file, read before the VM exists */
+	void *kernel_image;		/* the kernel file, mapped until loaded */
 	size_t kernel_size;
 	bool vcpus_started;
 
