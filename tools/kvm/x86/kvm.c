@@ -13,6 +13,7 @@
 #include "kvm/log.h"
 
 #include "kvm/boot.h"
+#include "kvm/debug-stats.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 
@@ -37,6 +38,7 @@ static int x86_init_irqchip(struct kvm *kvm)
 	/* PIC, IOAPIC and LAPICs in the kernel: HLT and EOIs never exit. */
 	if (vm_ioctl(kvm, KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP") < 0)
 		return -1;
+	startup__mark("KVM_CREATE_IRQCHIP");
 	return vm_ioctl(kvm, KVM_CREATE_PIT2, (unsigned long)&pit,
 			"KVM_CREATE_PIT2");
 }
@@ -58,9 +60,11 @@ static int x86_init_ram(struct kvm *kvm)
 					arch->lowmem_size;
 	kvm->ram_size = ram;
 
+	startup__mark("KVM_CREATE_PIT2");
 	if (kvm__alloc_ram(kvm, map_size) < 0)
 		return -1;
 	start = kvm->ram_start;
+	startup__mark("map RAM");
 
 	if (arch->highmem_size &&
 	    mprotect(start + KVM_32BIT_GAP_START, KVM_32BIT_GAP_SIZE, PROT_NONE) < 0)
