@@ -39,6 +39,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dlfcn.h>
 #include <arpa/inet.h>
 #include <sys/eventfd.h>
 #include <slirp/libslirp.h>
@@ -52,6 +53,21 @@
 #include "kvm/log.h"
 #include "kvm/util.h"
 #include "net-user.h"
+
+/*
+ * libslirp, with the GLib it needs, is about a megabyte of lkvm's memory
+ * once mapped: it is loaded when a guest first uses user mode, not by
+ * every lkvm.  The pointers have the header's own types.
+ */
+static struct {
+	__typeof__(slirp_new) *new;
+	__typeof__(slirp_cleanup) *cleanup;
+	__typeof__(slirp_input) *input;
+	__typeof__(slirp_pollfds_fill) *pollfds_fill;
+	__typeof__(slirp_pollfds_poll) *pollfds_poll;
+	__typeof__(slirp_add_hostfwd) *add_hostfwd;
+	__typeof__(slirp_version_string) *version_string;
+} libslirp;
 
 /* QEMU's user network, which guests and users know. */
 #define USER_NET	"10.0.2.0"
@@ -350,7 +366,7 @@ static bool user_tx(struct net_user *nu)
 			continue;
 		}
 		net__tx_done(qp, nu->tx_elem, len, true);
-		slirp_input(nu->slirp, nu->tx_buf, len);
+		libslirp.input(nu->slirp, nu->tx_buf, len);
 	}
 	if (n)
 		virtq__signal(qp->tx);
@@ -458,7 +474,7 @@ static int user_poll_fill(struct net_user *nu)
 		user_pfd_add(nu, nu->qp->tx->kick_fd, POLLIN);
 		user_pfd_add(nu, nu->qp->rx->kick_fd, POLLIN);
 	}
-	slirp_pollfds_fill(nu->slirp, &timeout, user_add_poll, nu);
+	libslirp.pollfds_fill(nu->slirp, &timeout, user_add_poll, nu);
 	if (nu->running && nu->tx_pending)
 		timeout = 0;
 	if (timeout == UINT32_MAX)
@@ -485,7 +501,7 @@ static void user_poll_run(struct net_user *nu, bool poll_failed)
 		nu->rx_pending = false;
 		user_backlog_flush(nu);
 	}
-	slirp_pollfds_poll(nu->slirp, poll_failed, user_get_revents, nu);
+	libslirp.pollfds_poll(nu->slirp, poll_failed, user_get_revents, nu);
 	user_timers_run(nu);
 	if (!nu->running)
 		return;
@@ -648,7 +664,7 @@ static int user_add_hostfwd(struct net_user *nu, const char *rule)
 	if (net_user__parse_hostfwd(rule, &f))
 		return -1;
 	errno = 0;
-	if (!slirp_add_hostfwd(nu->slirp, f.udp, f.host_addr, f.host_port,
+	if (!libslirp.add_hostfwd(nu->slirp, f.udp, f.host_addr, f.host_port,
 			       f.guest_addr, f.guest_port))
 		return 0;
 	inet_ntop(AF_INET, &f.host_addr, host, sizeof(host));
@@ -681,6 +697,51 @@ static const char *user_guest_name(struct net_dev *ndev)
 	return "lkvm";
 }
 
+#define LIBSLIRP_SONAME		"libslirp.so.0"
+
+static void *libslirp_sym(void *handle, const char *name, int *missing)
+{
+	void *sym = dlsym(handle, name);
+
+	if (!sym) {
+		error("user mode: %s has no %s", LIBSLIRP_SONAME, name);
+		(*missing)++;
+	}
+	return sym;
+}
+
+static int libslirp_load(void)
+{
+	static DEFINE_MUTEX(load_lock);
+	static void *handle;
+	int missing = 0;
+
+	mutex_lock(&load_lock);
+	if (handle)
+		goto out;
+	handle = dlopen(LIBSLIRP_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		error("user mode networking needs %s (%s): install Debian's libslirp0, or give the guest -n mode=tap or --no-network",
+		      LIBSLIRP_SONAME, dlerror());
+		missing = 1;
+		goto out;
+	}
+	libslirp.new = libslirp_sym(handle, "slirp_new", &missing);
+	libslirp.cleanup = libslirp_sym(handle, "slirp_cleanup", &missing);
+	libslirp.input = libslirp_sym(handle, "slirp_input", &missing);
+	libslirp.pollfds_fill = libslirp_sym(handle, "slirp_pollfds_fill", &missing);
+	libslirp.pollfds_poll = libslirp_sym(handle, "slirp_pollfds_poll", &missing);
+	libslirp.add_hostfwd = libslirp_sym(handle, "slirp_add_hostfwd", &missing);
+	libslirp.version_string = libslirp_sym(handle, "slirp_version_string", &missing);
+	if (missing) {
+		dlclose(handle);
+		handle = NULL;
+	}
+out:
+	mutex_unlock(&load_lock);
+	return missing ? -1 : 0;
+}
+
 static Slirp *user_slirp_new(struct net_user *nu)
 {
 	struct net_params *p = &nu->ndev->params;
@@ -704,7 +765,7 @@ static Slirp *user_slirp_new(struct net_user *nu)
 	inet_pton(AF_INET6, USER_NET6, &cfg.vprefix_addr6);
 	inet_pton(AF_INET6, USER_HOST6, &cfg.vhost6);
 	inet_pton(AF_INET6, USER_DNS6, &cfg.vnameserver6);
-	return slirp_new(&cfg, &user_callbacks, nu);
+	return libslirp.new(&cfg, &user_callbacks, nu);
 }
 
 static void user_free(struct net_user *nu)
@@ -712,7 +773,7 @@ static void user_free(struct net_user *nu)
 	struct user_timer *t, *next;
 
 	if (nu->slirp)
-		slirp_cleanup(nu->slirp);
+		libslirp.cleanup(nu->slirp);
 	/* Timers libslirp did not free itself. */
 	list_for_each_entry_safe(t, next, &nu->timers, list)
 		user_timer_free(t, nu);
@@ -739,6 +800,9 @@ static int user_init(struct net_dev *ndev, u64 *features)
 		return error("--network: mtu=%u: user mode (libslirp) takes at most %u",
 			     p->mtu, USER_MTU_MAX);
 
+	if (libslirp_load() < 0)
+		return -1;
+
 	nu = xzalloc(sizeof(*nu));
 	nu->ndev = ndev;
 	mutex_init(&nu->lock);
@@ -762,7 +826,7 @@ static int user_init(struct net_dev *ndev, u64 *features)
 	nu->slirp = user_slirp_new(nu);
 	if (!nu->slirp) {
 		error("%s: user mode: libslirp %s would not start", ndev->name,
-		      slirp_version_string());
+		      libslirp.version_string());
 		goto err;
 	}
 	for (i = 0; i < p->nr_hostfwd; i++) {
@@ -773,11 +837,11 @@ static int user_init(struct net_dev *ndev, u64 *features)
 	if (p->nr_hostfwd)
 		snprintf(nu->describe, sizeof(nu->describe),
 			 "user (libslirp %s, %s/24 by DHCP, %u hostfwd)",
-			 slirp_version_string(), USER_DHCP, p->nr_hostfwd);
+			 libslirp.version_string(), USER_DHCP, p->nr_hostfwd);
 	else
 		snprintf(nu->describe, sizeof(nu->describe),
 			 "user (libslirp %s, %s/24 by DHCP)",
-			 slirp_version_string(), USER_DHCP);
+			 libslirp.version_string(), USER_DHCP);
 	ndev->nr_pairs = 1;
 	ndev->backend = nu;
 	return 0;
@@ -885,7 +949,7 @@ void net_user__input(struct net_dev *ndev, const void *frame, size_t len)
 
 	if (nu->thread_started || len > INT_MAX)
 		return;
-	slirp_input(nu->slirp, frame, len);
+	libslirp.input(nu->slirp, frame, len);
 }
 
 void net_user__capture(struct net_dev *ndev,

@@ -248,6 +248,20 @@ lab_copy_prog()
 	done
 }
 
+# lab_copy_dlopened SONAME ROOT: a library a program dlopens rather than
+# links (lkvm's libslirp), with the libraries it needs, where the host has
+# them; nothing if the host has none.
+lab_copy_dlopened()
+{
+	local so lib
+
+	so=$(ldconfig -p | sed -n "s/.*$1 (libc6,x86-64) => //p" | head -n 1)
+	[ -n "$so" ] || return 0
+	for lib in "$so" $(ldd "$so" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$2/$lib" ] || install -D "$(readlink -f "$lib")" "$2/$lib"
+	done
+}
+
 lab_mode()
 {
 	case "${LKVM_LAB:-auto}" in
@@ -310,6 +324,8 @@ lab_build_l1()
 	# shellcheck disable=SC2086
 	lab_mods_into "$lab_deb_moddir" "$l1/lib/modules" $LAB_L1_MODULES
 	lab_copy_prog "$LKVM" "$l1" lab/bin/lkvm
+	# User mode networking, which lkvm loads when a guest uses it.
+	lab_copy_dlopened libslirp.so.0 "$l1"
 	if [[ "$lab_need" == *" qemu "* ]]; then
 		lab_copy_prog "$(command -v "$LAB_QEMU")" "$l1" lab/bin/qemu-system-x86_64
 		mkdir -p "$l1/lab/share/qemu"
