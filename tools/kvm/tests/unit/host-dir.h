@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the 9p tests and fuzz harness look at on the host side, to see
- * that the server changed nothing it should not have.
+ * What the tests look at on the host side: the 9p tests and fuzz
+ * harness, to see that the server changed nothing it should not have, and
+ * the tests that count their process's threads in /proc/self/task.
  */
 #ifndef KVM__TESTS_HOST_DIR_H
 #define KVM__TESTS_HOST_DIR_H

@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 
 #include "tap.h"
+#include "host-dir.h"
 #include "kvm/9p.h"
 
 #define NR_THREADS	4
@@ -488,17 +489,10 @@ static void test_flush(void)
 	free(f3);
 }
 
+/* The threads of this process. */
 static int nr_tasks(void)
 {
-	struct dirent *de;
-	DIR *dir = opendir("/proc/self/task");
-	int n = 0;
-
-	while (dir && (de = readdir(dir)))
-		n += de->d_name[0] != '.';
-	if (dir)
-		closedir(dir);
-	return n;
+	return count_entries("/proc/self/task") - 2;
 }
 
 /* A flood: the ring's worth of requests, every one held up. */

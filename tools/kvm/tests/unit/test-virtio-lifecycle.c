@@ -5,7 +5,6 @@
  * uses the driver's buffers, the device is not run again afterwards, and
  * at exit every core thread is joined, so that guest RAM can go.
  */
-#include <dirent.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -16,6 +15,7 @@
 #include "kvm/virtio-mmio.h"
 #include "kvm/log.h"
 #include "tap.h"
+#include "host-dir.h"
 #include "fake-kvm.h"
 #include "fake-mmio-driver.h"
 
@@ -94,17 +94,10 @@ static void wait_started(int n)
 	pthread_mutex_unlock(&gate_lock);
 }
 
+/* The threads of this process. */
 static int nr_tasks(void)
 {
-	struct dirent *de;
-	DIR *dir = opendir("/proc/self/task");
-	int n = 0;
-
-	while (dir && (de = readdir(dir)))
-		n += de->d_name[0] != '.';
-	if (dir)
-		closedir(dir);
-	return n;
+	return count_entries("/proc/self/task") - 2;
 }
 
 /* The operation under test runs here, so that the test sees it block. */
