@@ -16,6 +16,7 @@
 
 LKVM=${LKVM:-$(dirname "$0")/../lkvm}
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/gdb-pkt.sh"
 
 cache=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
 vmlinux=$(ls -t "$cache"/tiny-*/vmlinux 2>/dev/null | head -n 1)
@@ -117,15 +118,6 @@ ok $? "gdb attached and stopped the guest in a kernel function" ||
 is "$rc" 0 "and its kill ended lkvm with status 0"
 
 # A raw client on TCP: garbage gets errors, continue and Ctrl-C work.
-pkt()
-{
-	local s=$1 sum=0 i
-
-	for ((i = 0; i < ${#s}; i++)); do
-		sum=$(((sum + $(printf '%d' "'${s:i:1}")) & 255))
-	done
-	printf '$%s#%02x' "$s" "$sum"
-}
 # What came back on fd 3 within a second.
 replies() { timeout 1 cat <&3 >>"$tmp/raw.out"; }
 

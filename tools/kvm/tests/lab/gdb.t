@@ -15,6 +15,7 @@
 # Last, lkvm debug NAME --gdb starts the stub in a running guest.
 
 . "$(dirname "$0")/lib.sh"
+. "$LAB_DIR/../gdb-pkt.sh"
 
 tmp=$lab_work/gdb-t
 mkdir -p "$tmp"
@@ -26,6 +27,25 @@ py=/usr/lib/python3.11
 (cd / && tar cf "$tmp/gdb-data.tar" usr/share/gdb ${py#/}/*.py ${py#/}/encodings \
 	${py#/}/collections ${py#/}/importlib ${py#/}/re ${py#/}/json \
 	${py#/}/lib-dynload 2>/dev/null) || lab_die "cannot pack gdb's data (install-deps: gdb)"
+
+# The pre script of a gdb case: gdb runs SCRIPT in the background.
+gdb_pre()
+{
+	echo "tar -C / -xf gdb-data.tar && rm gdb-data.tar
+gdb -q -nx -batch -x $1 $lab_l1root/k/tiny-vmlinux </dev/null >gdb.out 2>&1 &
+echo \$! >gdb.pid"
+}
+
+# The start of its post script: gdb quits after detaching (it must not
+# be stuck); its output goes to TAP as comments, and after SECTION
+# prints what gdb printed from the "@@ SECTION" mark on.
+post_gdb='
+i=0
+while kill -0 $(cat gdb.pid) 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
+kill $(cat gdb.pid) 2>/dev/null
+sed "s/^/# /" gdb.out
+after() { sed -n "/^@@ $1/,/^@@/p" gdb.out; }
+'
 
 # gdb attaches to the running guest (which stops), in its script:
 # threads, registers, linux_banner through the page tables, stepi, and
@@ -59,15 +79,7 @@ while [ $i -lt 60 ]; do
 done
 ok 0 "the guest ran on after gdb detached"' \
 	--file "$tmp/gdb-data.tar" --file "$tmp/run.gdb" \
-	--pre "tar -C / -xf gdb-data.tar && rm gdb-data.tar
-gdb -q -nx -batch -x run.gdb $lab_l1root/k/tiny-vmlinux </dev/null >gdb.out 2>&1 &
-echo \$! >gdb.pid" \
-	--post '
-i=0
-while kill -0 $(cat gdb.pid) 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
-kill $(cat gdb.pid) 2>/dev/null
-sed "s/^/# /" gdb.out
-after() { sed -n "/^@@ $1/,/^@@/p" gdb.out; }
+	--pre "$(gdb_pre run.gdb)" --post "$post_gdb"'
 after attached | grep -q "Thread 2 (vCPU 1)"
 ok $? "gdb attached to the running guest; each vCPU is a thread"
 after banner | grep -q "<linux_banner>:.*\"Linux version 6\."
@@ -124,16 +136,7 @@ done
 ok 0 "the guest ran on after gdb detached"
 is "$(grep -c ^processor /proc/cpuinfo)" 2 "both vCPUs are up"' \
 	--file "$tmp/gdb-data.tar" --file "$tmp/cmds.gdb" \
-	--pre "tar -C / -xf gdb-data.tar && rm gdb-data.tar
-gdb -q -nx -batch -x cmds.gdb $lab_l1root/k/tiny-vmlinux </dev/null >gdb.out 2>&1 &
-echo \$! >gdb.pid" \
-	--post '
-# gdb quits after detaching; it must not be stuck.
-i=0
-while kill -0 $(cat gdb.pid) 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
-kill $(cat gdb.pid) 2>/dev/null
-sed "s/^/# /" gdb.out
-after() { sed -n "/^@@ $1/,/^@@/p" gdb.out; }
+	--pre "$(gdb_pre cmds.gdb)" --post "$post_gdb"'
 after attached | grep -q "Thread 2 (vCPU 1)"
 ok $? "gdb attached to the running guest; each vCPU is a thread"
 after break | grep -q "^bprm_execve in section"
@@ -174,15 +177,7 @@ EOF
 lab_case gdb-hw --kernel tiny-pvh --guest-sh '
 ok 0 "the guest ran /init after gdb detached"' \
 	--file "$tmp/gdb-data.tar" --file "$tmp/hw.gdb" \
-	--pre "tar -C / -xf gdb-data.tar && rm gdb-data.tar
-gdb -q -nx -batch -x hw.gdb $lab_l1root/k/tiny-vmlinux </dev/null >gdb.out 2>&1 &
-echo \$! >gdb.pid" \
-	--post '
-i=0
-while kill -0 $(cat gdb.pid) 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
-kill $(cat gdb.pid) 2>/dev/null
-sed "s/^/# /" gdb.out
-after() { sed -n "/^@@ $1/,/^@@/p" gdb.out; }
+	--pre "$(gdb_pre hw.gdb)" --post "$post_gdb"'
 after hbreak | grep -q "^start_kernel in section"
 ok $? "a hardware breakpoint stops the guest in start_kernel"
 after hbreak | grep -q "Hardware watchpoint 2" && after hbreak | grep -q "^New value = "
@@ -192,17 +187,7 @@ ok $? "gdb detached"' \
 	--opts "-m 192 --gdb 127.0.0.1:1237 --gdb-wait" --timeout 240
 fi
 
-# Frames BODY as a packet, with its checksum.
-pkt()
-{
-	local s=$1 sum=0 i
-
-	for ((i = 0; i < ${#s}; i++)); do
-		sum=$(((sum + $(printf '%d' "'${s:i:1}")) & 255))
-	done
-	printf '$%s#%02x' "$s" "$sum"
-}
-
+# A raw client's input: pkt (tests/gdb-pkt.sh) frames a packet.
 {
 	printf '$g#00'				# a bad checksum: '-'
 	pkt qSupported				# then a good packet
