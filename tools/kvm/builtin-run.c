@@ -32,6 +32,7 @@
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/run-options.h"
+#include "kvm/seccomp.h"
 #include "kvm/setup.h"
 #include "kvm/virtio-blk.h"
 
@@ -53,11 +54,13 @@ static const char * const run_usage[] = {
 	"",
 	"Exit status: 0 when the guest powers off or reboots, 2 when its kernel",
 	"panicked (reported through the pvpanic device), 128+N when lkvm got",
-	"the fatal signal N, 1 on any other failure.",
+	"the fatal signal N (159 for SIGSYS: a system call lkvm's seccomp filter",
+	"does not allow), 1 on any other failure.",
 	NULL
 };
 
 static struct kvm *run_kvm;
+static bool no_seccomp;
 
 static int opt_loglevel(const struct option *opt, const char *arg, int unset)
 {
@@ -251,6 +254,8 @@ int cmd_run(int argc, const char **argv)
 			    "at the end, count the guest's exits to lkvm by reason and its busiest I/O ports and MMIO addresses"),
 		OPT_BOOLEAN(0, "debug-startup", &debug_startup,
 			    "at the first KVM_RUN, show how long each phase of lkvm's start-up took"),
+		OPT_BOOLEAN(0, "no-seccomp", &no_seccomp,
+			    "no system call filter (seccomp) once the VM runs: for debugging"),
 		OPT_END()
 	};
 	struct option *options;
@@ -290,7 +295,13 @@ int cmd_run(int argc, const char **argv)
 		(unsigned long long)cfg->ram_size >> 20, cfg->nrcpus,
 		cfg->guest_name);
 
-	if (kvm__init(kvm) < 0 || kvm_cpu__start_all(kvm) < 0) {
+	/*
+	 * The filter goes on once everything that opens, spawns or sets up
+	 * (devices, their threads, tap scripts) is done, before the guest
+	 * runs a single instruction.
+	 */
+	if (kvm__init(kvm) < 0 || (!no_seccomp && seccomp__install() < 0) ||
+	    kvm_cpu__start_all(kvm) < 0) {
 		kvm__request_exit(kvm, 1);
 		status = 1;
 	} else {

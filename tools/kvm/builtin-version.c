@@ -32,6 +32,9 @@ static void print_build_options(void)
 #ifdef CONFIG_HAS_LIBSLIRP
 	printf(" libslirp");
 #endif
+#ifdef CONFIG_HAS_LIBSECCOMP
+	printf(" libseccomp");
+#endif
 #ifdef CONFIG_LOCKDEP
 	printf(" lockdep");
 #endif
