@@ -668,7 +668,10 @@ static int tap_set_mtu(struct tap_dev *tap, unsigned int mtu)
 	return -err;
 }
 
-/* SCRIPT IFNAME, once the tap exists: 0 when it exits with 0. */
+/*
+ * SCRIPT IFNAME, once the tap exists: 0 when it exits with 0.  While the
+ * VM is built only: lkvm's seccomp filter refuses new processes later.
+ */
 static int tap_run_script(struct tap_dev *tap, const char *script)
 {
 	char *argv[] = { (char *)script, tap->ifname, NULL };
