@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -16,6 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "kvm/seccomp.h"
 
 #include "tap.h"
 
@@ -64,6 +67,9 @@ static const uint8_t guest_pci[] = {
 
 /* int3 with no IDT: a triple fault (an emulation failure on PVM). */
 static const uint8_t guest_fault[] = { 0xcc, 0xf4, 0xeb, 0xfd };
+
+/* hlt with interrupts off, forever: a guest that runs until lkvm is told. */
+static const uint8_t guest_idle[] = { 0xfa, 0xf4, 0xeb, 0xfd };
 
 static char dir[] = "/tmp/lkvm-test-boot-XXXXXX";
 
@@ -244,6 +250,93 @@ static long long port_writes(const char *err, unsigned int port, long long *read
 	return w;
 }
 
+/* How many of @pid's threads are in seccomp mode @mode (of *@nr). */
+static int threads_in_seccomp_mode(pid_t pid, int mode, int *nr)
+{
+	char path[320], line[256];
+	struct dirent *de;
+	int n = 0, m;
+	FILE *f;
+	DIR *d;
+
+	*nr = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status", pid,
+			 de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		(*nr)++;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Seccomp: %d", &m) == 1 && m == mode)
+				n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Starts lkvm on the idle guest, waits until the guest runs, and counts
+ * its threads in seccomp mode @mode; SIGTERM then ends it (128 + 15).
+ */
+static void run_idle(const char *kernel, const char *extra, int mode,
+		     int *in_mode, int *nr, int *status)
+{
+	const char *argv[] = { getenv("LKVM"), "run", "-k", kernel, "-m", "64",
+			       "-i", tiny_initrd, "--rng", "--balloon",
+			       extra, NULL };
+	char errpath[256], buf[4096] = "";
+	int i, fd, st;
+	ssize_t n;
+	pid_t pid;
+
+	*in_mode = -1;
+	*status = -1;
+	snprintf(errpath, sizeof(errpath), "%s/idle.err", dir);
+	pid = fork();
+	if (pid == 0) {
+		fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 2);
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		execv(argv[0], (char **)argv);
+		_exit(127);
+	}
+	/* The vCPU threads start right after the filter goes on. */
+	for (i = 0; i < RUN_TIMEOUT_S * 10; i++) {
+		nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
+		fd = open(errpath, O_RDONLY);
+		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if (strstr(buf, "booting a") || waitpid(pid, &st, WNOHANG))
+			break;
+	}
+	nanosleep(&(struct timespec){ .tv_nsec = 500000000 }, NULL);
+	*in_mode = threads_in_seccomp_mode(pid, mode, nr);
+	kill(pid, SIGTERM);
+	for (i = 0; i < RUN_TIMEOUT_S * 10; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			if (WIFEXITED(st))
+				*status = WEXITSTATUS(st);
+			return;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	diag("lkvm did not end on SIGTERM within %d s", RUN_TIMEOUT_S);
+}
+
 static bool has(const char *hay, const char *needle, const char *what)
 {
 	bool r = strstr(hay, needle) != NULL;
@@ -258,8 +351,8 @@ int main(void)
 {
 	static struct result r;
 	const char *lkvm = getenv("LKVM");
-	char *bz64, *bz32, *old, *pvh, *nonote, *fault, *initrd, *pci;
-	int fd = open("/dev/kvm", O_RDWR);
+	char *bz64, *bz32, *old, *pvh, *nonote, *fault, *initrd, *pci, *idle;
+	int fd = open("/dev/kvm", O_RDWR), in_mode, nr, status;
 
 	if (!lkvm)
 		skip_all("LKVM is not set (run through make check)");
@@ -272,7 +365,7 @@ int main(void)
 	tiny_initrd = strdup(write_file("tiny-initrd", "x", 1));
 	bz64 = make_bzimage("bz64", guest64, sizeof(guest64), true, 0x20c);
 	bz32 = make_bzimage("bz32", guest32_bz, sizeof(guest32_bz), false, 0x20c);
-	plan(31);
+	plan(35);
 
 	run(&r, (const char *[]){ "-k", bz64, "-m", "64", "-p", "lkvmtest=42", NULL });
 	is_int(r.status, 0, "64-bit bzImage: the guest's reset ends lkvm with 0");
@@ -363,6 +456,25 @@ int main(void)
 	else
 		has(r.err, "triple fault", "the triple fault is reported");
 	has(r.err, "rip ", "... with the registers");
+
+	/*
+	 * Every thread of a running lkvm is filtered (SECCOMP_MODE_FILTER,
+	 * 2), those that ran before the filter (the devices', libslirp's)
+	 * too; and none with --no-seccomp.
+	 */
+	idle = make_bzimage("idle", guest_idle, sizeof(guest_idle), true, 0x20c);
+	if (seccomp__supported()) {
+		run_idle(idle, NULL, 2, &in_mode, &nr, &status);
+		ok(nr > 2 && in_mode == nr,
+		   "seccomp: all threads of a running lkvm are filtered");
+		diag("  %d of %d threads in mode 2", in_mode, nr);
+		is_int(status, 128 + SIGTERM, "... and it still ends on SIGTERM");
+		run_idle(idle, "--no-seccomp", 0, &in_mode, &nr, &status);
+		ok(nr > 2 && in_mode == nr, "--no-seccomp: none is");
+		is_int(status, 128 + SIGTERM, "... and it ends on SIGTERM");
+	} else {
+		skip(4, "lkvm was built without libseccomp");
+	}
 
 	snprintf(r.out, sizeof(r.out), "rm -rf '%s'", dir);
 	if (system(r.out))
