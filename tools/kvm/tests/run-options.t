@@ -62,6 +62,7 @@ in_group "virtio-balloon options:" "--balloon  " "--balloon under virtio-balloon
 in_group "pvpanic options:" "--pvpanic  " "--pvpanic under pvpanic"
 in_group "virtio options:" "--virtio-transport <pci" \
 	"--virtio-transport under virtio"
+in_group "Debug options:" "--no-seccomp  " "--no-seccomp under the debug options"
 ! group "virtio-rng options:" | grep -q -e "--disk\|--9p\|--console\|--balloon"
 ok $? "a device's group holds its own options only"
 last=$(grep -E '^[^ ].*:$' "$tmp/help" | tail -n 1)
@@ -84,6 +85,8 @@ expect 1 "neither a bzImage nor an ELF" "--rng --disk x --no-pvpanic are taken" 
 	-- run --rng --disk "$tmp/text" --no-pvpanic --virtio-transport mmio -k "$tmp/text"
 expect 1 "neither a bzImage nor an ELF" "--balloon is taken" \
 	-- run --balloon -k "$tmp/text"
+expect 1 "neither a bzImage nor an ELF" "--no-seccomp is taken" \
+	-- run --no-seccomp -k "$tmp/text"
 expect 129 "rgn" "a misspelled device option is unknown" -- run --rgn
 grep -q "^virtio-rng options:" "$tmp/err"
 ok $? "the usage after an error shows the device options"
