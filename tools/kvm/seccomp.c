@@ -137,9 +137,14 @@ static const struct arg_rule arg_rules[] = {
 	IOCTL_OF(IOCTL_TYPE_BLOCK),
 	/* pthread_create()'s clone: a thread, never a new process */
 	{ SCMP_SYS(clone), 0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD },
-	/* libslirp's TCP, UDP and ICMP sockets */
+	/*
+	 * libslirp's TCP, UDP and ICMP sockets; the gdb stub's, which
+	 * 'lkvm debug NAME --gdb' starts while the guest runs, on TCP or a
+	 * UNIX socket.
+	 */
 	{ SCMP_SYS(socket), 0, SCMP_CMP_EQ, AF_INET },
 	{ SCMP_SYS(socket), 0, SCMP_CMP_EQ, AF_INET6 },
+	{ SCMP_SYS(socket), 0, SCMP_CMP_EQ, AF_UNIX },
 	/*
 	 * glibc's first pthread_create() sets a handler of its own; the
 	 * trap's handler stays ours.
