@@ -68,6 +68,8 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(restart_syscall),
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
 	SCMP_SYS(getegid), SCMP_SYS(capget), SCMP_SYS(umask),
+	/* glibc's qsort() asks how much memory there is (--debug-exits) */
+	SCMP_SYS(sysinfo),
 	/* time: the RTC, timeouts, when the vDSO is not there */
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday),
 	SCMP_SYS(time), SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep),
