@@ -136,14 +136,20 @@ mkdir -p flood/small
 for i in $(seq 0 49); do seq $i 500 >flood/small/f$i; done
 head -c 4194304 /dev/urandom >flood/big
 md5sum <flood/big | cut -d" " -f1 >flood/big.md5
+# The sampler gives up rather than outlive the case: no lkvm within a
+# minute, or ten minutes of samples.
 (
 	i=0
-	while [ -z "$(pidof lkvm)" ] && [ $i -lt 600 ]; do
+	p=
+	while [ -z "$p" ] && [ $i -lt 600 ]; do
 		sleep 0.1
+		p=$(pidof lkvm | cut -d" " -f1)
 		i=$((i + 1))
 	done
-	p=$(pidof lkvm)
-	while [ -d /proc/$p ]; do
+	[ -n "$p" ] || exit 0
+	i=0
+	while [ -d /proc/$p ] && [ $i -lt 1200 ]; do
+		i=$((i + 1))
 		phase=$(grep -c "^@flood" console)
 		t=$(sed -n "s/^Threads:[[:space:]]*//p" /proc/$p/status)
 		awk -v ph="$phase" -v t="$t" "
