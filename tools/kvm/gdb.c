@@ -975,6 +975,13 @@ static void detach(struct gdb *g)
 	size_t len;
 	int i;
 
+	/*
+	 * The VM ends (gdb's kill, or the guest's own end): kvm__exit()
+	 * frees the vCPUs under us, and a guest that is going away needs
+	 * neither its breakpoints taken out nor a resume.
+	 */
+	if (kvm__exiting(g->kvm))
+		goto out;
 	if (!g->running || !stop_vm(g)) {
 		gdb__arch_sw_bp_insn(&len);
 		for (i = 0; i < g->nr_sw; i++)
@@ -985,6 +992,7 @@ static void detach(struct gdb *g)
 		apply_debug(g, NULL);
 		kvm__resume_quiet(g->kvm);
 	}
+out:
 	__atomic_store_n(&g->attached, false, __ATOMIC_RELEASE);
 	g->running = false;
 }
