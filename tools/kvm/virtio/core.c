@@ -459,11 +459,13 @@ int virtio_device__set_guest_features(struct virtio_device *vdev, u64 features)
 }
 
 /*
- * Waits for the queue's worker to leave queue_notify, and keeps it out
- * (or lets it in again).  The run locks are taken one at a time: a worker
- * holds only its own.
+ * Waits for the queues' workers to leave queue_notify, and keeps them out
+ * (@quiesced) or lets them in again; @exiting, once set, stays set and
+ * ends the dedicated threads.  The run locks are taken one at a time: a
+ * worker holds only its own.
  */
-static void virtio_quiesce(struct virtio_device *vdev, bool quiesced)
+static void virtio_set_run_state(struct virtio_device *vdev, bool quiesced,
+				 bool exiting)
 {
 	unsigned int i;
 
@@ -472,6 +474,7 @@ static void virtio_quiesce(struct virtio_device *vdev, bool quiesced)
 
 		mutex_lock(&vq->run_lock);
 		vq->quiesced = quiesced;
+		vq->exiting |= exiting;
 		mutex_unlock(&vq->run_lock);
 	}
 }
@@ -487,7 +490,7 @@ static void virtio_reset(struct virtio_device *vdev)
 {
 	unsigned int i;
 
-	virtio_quiesce(vdev, true);
+	virtio_set_run_state(vdev, true, false);
 	if (vdev->ops->stop)
 		vdev->ops->stop(vdev);
 	for (i = 0; i < vdev->nr_queues; i++)
@@ -500,7 +503,7 @@ static void virtio_reset(struct virtio_device *vdev)
 	if (vdev->ops->reset)
 		vdev->ops->reset(vdev);
 	/* The queues are disabled: the workers wait for the driver now. */
-	virtio_quiesce(vdev, false);
+	virtio_set_run_state(vdev, false, false);
 }
 
 /* FEATURES_OK is accepted only for a subset of what we offered. */
@@ -736,13 +739,7 @@ static void virtio_device__exit(struct virtio_device *vdev)
 {
 	unsigned int i;
 
-	for (i = 0; i < vdev->nr_queues; i++) {
-		struct virtq *vq = &vdev->vqs[i];
-
-		mutex_lock(&vq->run_lock);
-		vq->exiting = true;
-		mutex_unlock(&vq->run_lock);
-	}
+	virtio_set_run_state(vdev, true, true);
 	if (vdev->ops->stop)
 		vdev->ops->stop(vdev);
 	for (i = 0; i < vdev->nr_queues; i++) {

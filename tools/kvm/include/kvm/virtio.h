@@ -122,7 +122,7 @@ struct virtq {
 	pthread_t thread;
 	bool thread_started;
 	struct mutex run_lock;	/* held while the device drains the queue */
-	bool quiesced;		/* a reset is on: the worker leaves it alone */
+	bool quiesced;		/* reset or exit: the worker leaves it alone */
 	bool exiting;		/* lkvm exits: the worker ends */
 };
 
