@@ -217,14 +217,16 @@ fi
 	pkt 'D'
 } >"$tmp/second.in"
 
-lab_case gdb-garbage --guest-sh '
-i=0
+# A guest that keeps printing for 10 s while a client talks to the stub.
+ticking_guest='i=0
 while [ $i -lt 40 ]; do
 	i=$((i + 1))
 	echo "tick $i"
 	sleep 0.25
-done
-ok 0 "the guest ran on after the garbage"' \
+done'
+
+lab_case gdb-garbage --guest-sh "$ticking_guest
+ok 0 'the guest ran on after the garbage'" \
 	--file "$tmp/garbage.in" --file "$tmp/second.in" \
 	--pre "(sleep 4; timeout 6 nc 127.0.0.1 1235 <garbage.in >garbage.out
 sleep 1; timeout 4 nc 127.0.0.1 1235 <second.in >second.out) >client.log 2>&1 &
@@ -250,14 +252,8 @@ ok $? "and detaches"' \
 	--opts "-m 128 --gdb 127.0.0.1:1235" --timeout 120
 
 # lkvm debug NAME --gdb starts the stub in a guest that runs without it.
-lab_case gdb-attach --guest-sh '
-i=0
-while [ $i -lt 40 ]; do
-	i=$((i + 1))
-	echo "tick $i"
-	sleep 0.25
-done
-ok 0 "the guest ran on after lkvm debug --gdb and a detach"' \
+lab_case gdb-attach --guest-sh "$ticking_guest
+ok 0 'the guest ran on after lkvm debug --gdb and a detach'" \
 	--file "$tmp/second.in" \
 	--pre "export HOME=\$PWD/home; mkdir -p \$HOME
 (sleep 4; $lab_l1root/bin/lkvm debug dbg1 --gdb 127.0.0.1:1236 >debug.out 2>&1
