@@ -976,9 +976,8 @@ static void detach(struct gdb *g)
 	int i;
 
 	/*
-	 * The VM ends (gdb's kill, or the guest's own end): kvm__exit()
-	 * frees the vCPUs under us, and a guest that is going away needs
-	 * neither its breakpoints taken out nor a resume.
+	 * The VM ends (gdb's kill, or the guest's own end): a guest that is
+	 * going away needs neither its breakpoints taken out nor a resume.
 	 */
 	if (kvm__exiting(g->kvm))
 		goto out;
@@ -1369,9 +1368,3 @@ static int gdb_init(struct kvm *kvm)
 }
 late_init(gdb_init);
 
-static int gdb_exit(struct kvm *kvm)
-{
-	gdb__stop(kvm);
-	return 0;
-}
-late_exit(gdb_exit);

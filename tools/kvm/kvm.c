@@ -21,6 +21,7 @@
 #include "kvm/util.h"
 
 #include "kvm/debug-stats.h"
+#include "kvm/gdb.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
@@ -313,6 +314,11 @@ int kvm__exit(struct kvm *kvm)
 {
 	int ret = 0;
 
+	/*
+	 * The gdb stub pauses, resumes and reads vCPUs from its own thread:
+	 * it ends before they are joined and freed.
+	 */
+	gdb__stop(kvm);
 	kvm_cpu__exit_all(kvm);
 	if (initcalls_ran && init_list__exit(kvm) < 0)
 		ret = -1;
