@@ -11,6 +11,10 @@
  * Interrupts follow IIR: the line is high while any enabled condition is
  * pending on any port that shares it (ttyS0 and ttyS2 both use IRQ 4).
  *
+ * serial8250__sysrq() sends a BREAK then a key on ttyS0, ahead of the
+ * terminal's input: a NUL received with LSR.BI (and the line status
+ * interrupt), then the key, which Linux takes as Magic SysRq.
+ *
  * kvmconfig: CONFIG_SERIAL_8250=y CONFIG_SERIAL_8250_CONSOLE=y
  */
 #include <errno.h>
@@ -42,8 +46,11 @@ struct serial8250 {
 	bool registered;
 
 	u8 rx_fifo[SERIAL_FIFO_SIZE];
+	bool rx_brk[SERIAL_FIFO_SIZE];	/* received as a BREAK */
 	u8 rx_head;
 	u8 rx_count;
+	u8 sysrq;		/* enum serial_sysrq: what is left to send */
+	u8 sysrq_key;
 
 	u8 ier;
 	u8 fcr;
@@ -57,6 +64,8 @@ struct serial8250 {
 	u8 dlm;
 	bool thre_pending;	/* the THR empty interrupt, until taken */
 };
+
+enum serial_sysrq { SYSRQ_NONE, SYSRQ_BREAK, SYSRQ_KEY };
 
 static struct serial8250 ports[SERIAL_NR_PORTS] = {
 	{ .iobase = 0x3f8, .irq = 4, .console = true },
@@ -79,14 +88,28 @@ static unsigned int serial_rx_capacity(struct serial8250 *p)
 	return (p->fcr & UART_FCR_ENABLE_FIFO) ? SERIAL_FIFO_SIZE : 1;
 }
 
-static void serial_rx_push(struct serial8250 *p, u8 c)
+static void serial_rx_push_brk(struct serial8250 *p, u8 c, bool brk)
 {
+	unsigned int slot = (p->rx_head + p->rx_count) % SERIAL_FIFO_SIZE;
+
 	if (p->rx_count >= serial_rx_capacity(p)) {
 		p->lsr_err |= UART_LSR_OE;
 		return;
 	}
-	p->rx_fifo[(p->rx_head + p->rx_count) % SERIAL_FIFO_SIZE] = c;
+	p->rx_fifo[slot] = c;
+	p->rx_brk[slot] = brk;
 	p->rx_count++;
+}
+
+static void serial_rx_push(struct serial8250 *p, u8 c)
+{
+	serial_rx_push_brk(p, c, false);
+}
+
+/* The character LSR describes came with a BREAK. */
+static bool serial_rx_break(struct serial8250 *p)
+{
+	return p->rx_count && p->rx_brk[p->rx_head];
 }
 
 static u8 serial_rx_pop(struct serial8250 *p)
@@ -96,6 +119,7 @@ static u8 serial_rx_pop(struct serial8250 *p)
 	if (!p->rx_count)
 		return 0;
 	c = p->rx_fifo[p->rx_head];
+	p->rx_brk[p->rx_head] = false;
 	p->rx_head = (p->rx_head + 1) % SERIAL_FIFO_SIZE;
 	p->rx_count--;
 	return c;
@@ -107,14 +131,30 @@ static void serial_rx_clear(struct serial8250 *p)
 	p->rx_count = 0;
 }
 
+/* The BREAK and key of serial8250__sysrq(), as room allows. */
+static void serial_pull_sysrq(struct serial8250 *p)
+{
+	if (p->sysrq == SYSRQ_BREAK && p->rx_count < serial_rx_capacity(p)) {
+		serial_rx_push_brk(p, 0, true);
+		p->sysrq = SYSRQ_KEY;
+	}
+	if (p->sysrq == SYSRQ_KEY && p->rx_count < serial_rx_capacity(p)) {
+		serial_rx_push(p, p->sysrq_key);
+		p->sysrq = SYSRQ_NONE;
+	}
+}
+
 /* Fills the receive FIFO from the terminal; called with serial_lock held. */
 static void serial_pull_input(struct serial8250 *p)
 {
 	int c;
 
-	if (!p->console || serial_loopback(p))
+	if (serial_loopback(p))
 		return;
-	while (p->rx_count < serial_rx_capacity(p)) {
+	serial_pull_sysrq(p);
+	if (!p->console)
+		return;
+	while (p->rx_count < serial_rx_capacity(p) && !p->sysrq) {
 		c = term_getc();
 		if (c < 0)
 			break;
@@ -161,7 +201,7 @@ static u8 serial_iir(struct serial8250 *p)
 {
 	u8 fifo = (p->fcr & UART_FCR_ENABLE_FIFO) ? 0xc0 : 0;
 
-	if ((p->ier & UART_IER_RLSI) && p->lsr_err)
+	if ((p->ier & UART_IER_RLSI) && (p->lsr_err || serial_rx_break(p)))
 		return fifo | UART_IIR_RLSI;
 	if ((p->ier & UART_IER_RDI) && p->rx_count)
 		return fifo | UART_IIR_RDI;
@@ -215,6 +255,8 @@ static u8 serial_read(struct serial8250 *p, unsigned int reg)
 		v = UART_LSR_THRE | UART_LSR_TEMT | p->lsr_err;
 		if (p->rx_count)
 			v |= UART_LSR_DR;
+		if (serial_rx_break(p))
+			v |= UART_LSR_BI;
 		p->lsr_err = 0;
 		return v;
 	case UART_MSR:
@@ -339,6 +381,8 @@ static void serial_reset(struct serial8250 *p, struct kvm *kvm)
 	p->dll = 12;		/* 9600 baud */
 	p->dlm = 0;
 	p->thre_pending = false;
+	p->sysrq = SYSRQ_NONE;
+	memset(p->rx_brk, 0, sizeof(p->rx_brk));
 }
 
 static bool serial_console_wanted(struct kvm *kvm)
@@ -373,6 +417,26 @@ int serial8250__init(struct kvm *kvm)
 	return 0;
 }
 dev_init(serial8250__init);
+
+int serial8250__sysrq(struct kvm *kvm, u8 key)
+{
+	struct serial8250 *p = &ports[0];
+	int ret = 0;
+
+	mutex_lock(&serial_lock);
+	if (!p->registered) {
+		ret = -ENODEV;
+	} else if (p->sysrq) {
+		ret = -EBUSY;
+	} else {
+		p->sysrq_key = key;
+		p->sysrq = SYSRQ_BREAK;
+		serial_pull_input(p);
+		serial_update_irq(p);
+	}
+	mutex_unlock(&serial_lock);
+	return ret;
+}
 
 int serial8250__exit(struct kvm *kvm)
 {

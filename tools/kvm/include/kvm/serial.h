@@ -2,6 +2,8 @@
 #ifndef KVM__SERIAL_H
 #define KVM__SERIAL_H
 
+#include <linux/types.h>
+
 struct kvm;
 
 /*
@@ -13,5 +15,13 @@ struct kvm;
 
 int serial8250__init(struct kvm *kvm);
 int serial8250__exit(struct kvm *kvm);
+
+/*
+ * A BREAK then @key on ttyS0, ahead of the terminal's input: Magic SysRq
+ * for a guest whose serial console it is (CONFIG_MAGIC_SYSRQ_SERIAL).
+ * 0, -EBUSY while the last one is still to be read, -ENODEV without
+ * the ports.
+ */
+int serial8250__sysrq(struct kvm *kvm, u8 key);
 
 #endif /* KVM__SERIAL_H */

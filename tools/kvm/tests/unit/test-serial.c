@@ -4,6 +4,7 @@
  * 8250 driver drives it.  The bus, the interrupt line and the terminal are
  * fakes defined here (they replace the real ones at link time).
  */
+#include <errno.h>
 #include <linux/serial_reg.h>
 
 #include "tap.h"
@@ -281,9 +282,63 @@ static void test_odd_access(void)
 	   "and its bytes past the UART change nothing else");
 }
 
+/* What 8250's serial8250_rx_chars() sees: LSR before each byte. */
+static int read_rx(u8 *lsrs, u8 *bytes, int max)
+{
+	int n = 0;
+	u8 lsr;
+
+	while (n < max) {
+		lsr = inb(COM1 + UART_LSR);
+		if (!(lsr & (UART_LSR_DR | UART_LSR_BI)))
+			break;
+		lsrs[n] = lsr;
+		bytes[n++] = inb(COM1 + UART_RX);
+	}
+	return n;
+}
+
+static void test_sysrq(void)
+{
+	u8 lsrs[8], bytes[8];
+	int n;
+
+	outb(COM1 + UART_FCR, UART_FCR_ENABLE_FIFO);
+	outb(COM1 + UART_IER, UART_IER_RLSI | UART_IER_RDI);
+	is_int(serial8250__sysrq(&fake_kvm, 't'), 0, "sysrq: queued");
+	is_int(serial8250__sysrq(&fake_kvm, 't'), 0,
+	       "sysrq: a second one fits once the first is in the FIFO");
+	is_int(irq_level[4], 1, "sysrq: the BREAK raises IRQ 4");
+	is_int(inb(COM1 + UART_IIR), 0xc6, "sysrq: IIR says line status (the BREAK)");
+	n = read_rx(lsrs, bytes, 8);
+	is_int(n, 4, "sysrq: BREAK, key, BREAK, key");
+	ok(n == 4 && (lsrs[0] & UART_LSR_BI) && bytes[0] == 0 &&
+	   !(lsrs[1] & UART_LSR_BI) && bytes[1] == 't' &&
+	   (lsrs[2] & UART_LSR_BI) && bytes[3] == 't',
+	   "sysrq: a NUL with LSR.BI, then the key without");
+	is_int(irq_level[4], 0, "sysrq: read: the line is low");
+
+	/* Without FIFOs the key waits for the BREAK to be read. */
+	outb(COM1 + UART_FCR, 0);
+	type_input("x");
+	is_int(serial8250__sysrq(&fake_kvm, 'w'), 0, "sysrq: no FIFO: queued");
+	is_int(serial8250__sysrq(&fake_kvm, 'w'), -EBUSY,
+	       "sysrq: one at a time while it waits");
+	n = read_rx(lsrs, bytes, 8);
+	ok(n == 3 && bytes[0] == 'x' && bytes[1] == 0 &&
+	   (lsrs[1] & UART_LSR_BI) && bytes[2] == 'w',
+	   "sysrq: after the typed byte, BREAK then key, one at a time");
+	type_input("y");
+	n = read_rx(lsrs, bytes, 8);
+	ok(n == 1 && bytes[0] == 'y' && !(lsrs[0] & UART_LSR_BI),
+	   "sysrq: the terminal's input flows again");
+	outb(COM1 + UART_IER, 0);
+	outb(COM1 + UART_FCR, UART_FCR_ENABLE_FIFO);
+}
+
 int main(void)
 {
-	plan(41);
+	plan(52);
 
 	is_int(serial8250__init(&fake_kvm), 0, "init");
 	is_int(nr_ranges, SERIAL_NR_PORTS, "four ports registered");
@@ -298,6 +353,7 @@ int main(void)
 	test_loopback();
 	test_shared_irq();
 	test_odd_access();
+	test_sysrq();
 
 	is_int(serial8250__exit(&fake_kvm), 0, "exit");
 	ok(notify_fn == NULL, "exit gives the input back");
