@@ -29,6 +29,7 @@
 #include "kvm/builtin.h"
 #include "kvm/control.h"
 #include "kvm/debug-stats.h"
+#include "kvm/debug-dump.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/run-options.h"
@@ -61,6 +62,7 @@ static const char * const run_usage[] = {
 
 static struct kvm *run_kvm;
 static bool no_seccomp;
+static const char *vmlinux;
 
 static int opt_loglevel(const struct option *opt, const char *arg, int unset)
 {
@@ -183,6 +185,23 @@ static int check_config(struct kvm_config *cfg)
 	return 0;
 }
 
+/* The symbols of dumps: --vmlinux, or what goes with the kernel. */
+static int set_vmlinux(struct kvm_config *cfg)
+{
+	char *path;
+
+	if (vmlinux) {
+		path = realpath(vmlinux, NULL);
+		if (!path)
+			return error("--vmlinux %s: %s", vmlinux, strerror(errno));
+	} else {
+		path = debug_dump__default_vmlinux(cfg->kernel_filename);
+	}
+	debug_dump__set_vmlinux(path);
+	free(path);
+	return 0;
+}
+
 static void exit_signal(int sig)
 {
 	u64 one = 1;
@@ -254,6 +273,8 @@ int cmd_run(int argc, const char **argv)
 			    "at the end, count the guest's exits to lkvm by reason and its busiest I/O ports and MMIO addresses"),
 		OPT_BOOLEAN(0, "debug-startup", &debug_startup,
 			    "at the first KVM_RUN, show how long each phase of lkvm's start-up took"),
+		OPT_STRING(0, "vmlinux", &vmlinux, "path",
+			   "the kernel's vmlinux, for the symbols of dumps (kill -USR1, fatal exits, lkvm debug --dump); default: -k when it is an ELF file, or the vmlinux of its tree"),
 		OPT_BOOLEAN(0, "no-seccomp", &no_seccomp,
 			    "no system call filter (seccomp) once the VM runs: for debugging"),
 		OPT_END()
@@ -273,6 +294,8 @@ int cmd_run(int argc, const char **argv)
 	cfg->ram_size = ram_size;
 	cfg->nrcpus = nrcpus;
 	if (check_config(cfg) < 0)
+		return 1;
+	if (set_vmlinux(cfg) < 0)
 		return 1;
 	startup__mark("options");
 	/* No disk, no initrd: the default root file system, over 9p. */

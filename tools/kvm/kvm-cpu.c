@@ -24,6 +24,7 @@
 
 #include "kvm/bus.h"
 #include "kvm/gdb.h"
+#include "kvm/debug-dump.h"
 #include "kvm/debug-stats.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
@@ -125,6 +126,13 @@ int kvm_cpu__init_all(struct kvm *kvm)
 }
 base_init(kvm_cpu__init_all);
 
+/* A fatal exit: where the vCPU was, for the developer. */
+static void show_state(struct kvm_cpu *vcpu)
+{
+	kvm_cpu__arch_show_registers(vcpu);
+	debug_dump__fatal(vcpu);
+}
+
 static bool handle_io(struct kvm_cpu *vcpu)
 {
 	struct kvm_run *run = vcpu->kvm_run;
@@ -170,7 +178,7 @@ static void explain_internal_error(struct kvm_cpu *vcpu)
 	for (i = 0; i < n; i++)
 		error("  data[%u] = 0x%llx", i,
 		      (unsigned long long)run->internal.data[i]);
-	kvm_cpu__arch_show_registers(vcpu);
+	show_state(vcpu);
 	kvm__arch_explain_failure(vcpu->kvm, run->exit_reason,
 				  run->internal.suberror);
 }
@@ -227,7 +235,7 @@ static bool handle_exit(struct kvm_cpu *vcpu)
 	case KVM_EXIT_SHUTDOWN:
 		error("vCPU %lu: the guest shut down (triple fault): it hit an exception it could not handle",
 		      vcpu->cpu_id);
-		kvm_cpu__arch_show_registers(vcpu);
+		show_state(vcpu);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		explain_internal_error(vcpu);
@@ -236,7 +244,7 @@ static bool handle_exit(struct kvm_cpu *vcpu)
 		error("vCPU %lu: KVM could not enter the guest (hardware reason 0x%llx)",
 		      vcpu->cpu_id, (unsigned long long)
 		      run->fail_entry.hardware_entry_failure_reason);
-		kvm_cpu__arch_show_registers(vcpu);
+		show_state(vcpu);
 		kvm__arch_explain_failure(kvm, run->exit_reason, 0);
 		break;
 	default:
@@ -244,7 +252,7 @@ static bool handle_exit(struct kvm_cpu *vcpu)
 			return true;
 		error("vCPU %lu: unexpected exit reason %u", vcpu->cpu_id,
 		      run->exit_reason);
-		kvm_cpu__arch_show_registers(vcpu);
+		show_state(vcpu);
 		break;
 	}
 	kvm__request_exit(kvm, 1);
@@ -345,7 +353,7 @@ int kvm_cpu__run(struct kvm_cpu *vcpu)
 			}
 			error("vCPU %lu: KVM_RUN: %s", vcpu->cpu_id,
 			      strerror(ret));
-			kvm_cpu__arch_show_registers(vcpu);
+			show_state(vcpu);
 			kvm__request_exit(kvm, 1);
 			break;
 		}

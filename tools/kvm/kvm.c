@@ -23,6 +23,7 @@
 #include "kvm/debug-stats.h"
 #include "kvm/gdb.h"
 #include "kvm/init.h"
+#include "kvm/debug-dump.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/main-loop.h"
@@ -516,7 +517,7 @@ int kvm__wait_exit(struct kvm *kvm)
 			die("main loop: %s", strerror(-ret));
 		if (kvm__dump_signal) {
 			kvm__dump_signal = 0;
-			kvm_cpu__dump_all(kvm);
+			debug_dump__signal(kvm);
 		}
 		if (kvm__exit_signal) {
 			pr_info("terminated by signal %d", kvm__exit_signal);

@@ -11,6 +11,7 @@
 
 #include <linux/kernel.h>
 #include "kvm/log.h"
+#include "kvm/strbuf.h"
 #include "kvm/util.h"
 
 #include "kvm/cpuid.h"
@@ -219,11 +220,43 @@ bool kvm_cpu__arch_handle_exit(struct kvm_cpu *vcpu)
 	return false;
 }
 
-static void show_segment(const char *name, struct kvm_segment *s)
+static void dump_segment(struct strbuf *sb, const char *name,
+			 struct kvm_segment *s)
 {
-	error(" %-3s sel %04x base %016llx limit %08x type %x p %u dpl %u db %u s %u l %u g %u",
-	      name, s->selector, (unsigned long long)s->base, s->limit, s->type,
-	      s->present, s->dpl, s->db, s->s, s->l, s->g);
+	strbuf_addf(sb, "  %-3s sel %04x base %016llx limit %08x type %x p %u dpl %u db %u s %u l %u g %u\n",
+		    name, s->selector, (unsigned long long)s->base, s->limit,
+		    s->type, s->present, s->dpl, s->db, s->s, s->l, s->g);
+}
+
+void kvm_cpu__arch_dump_registers(struct kvm_cpu *vcpu, struct strbuf *sb)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs r;
+
+	if (ioctl(vcpu->vcpu_fd, KVM_GET_REGS, &r) < 0 ||
+	    ioctl(vcpu->vcpu_fd, KVM_GET_SREGS, &sregs) < 0) {
+		strbuf_addf(sb, "  (cannot read the registers: %s)\n",
+			    strerror(errno));
+		return;
+	}
+	strbuf_addf(sb, "  rip %016llx rsp %016llx rflags %08llx cpl %u\n",
+		    r.rip, r.rsp, r.rflags, sregs.cs.dpl);
+	strbuf_addf(sb, "  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
+		    r.rax, r.rbx, r.rcx, r.rdx);
+	strbuf_addf(sb, "  rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n",
+		    r.rsi, r.rdi, r.rbp, r.r8);
+	strbuf_addf(sb, "  r9  %016llx r10 %016llx r11 %016llx r12 %016llx\n",
+		    r.r9, r.r10, r.r11, r.r12);
+	strbuf_addf(sb, "  r13 %016llx r14 %016llx r15 %016llx\n",
+		    r.r13, r.r14, r.r15);
+	strbuf_addf(sb, "  cr0 %016llx cr2 %016llx cr3 %016llx cr4 %016llx efer %llx\n",
+		    sregs.cr0, sregs.cr2, sregs.cr3, sregs.cr4, sregs.efer);
+	dump_segment(sb, "cs", &sregs.cs);
+	dump_segment(sb, "ss", &sregs.ss);
+	dump_segment(sb, "ds", &sregs.ds);
+	strbuf_addf(sb, "  gdt %016llx/%04x idt %016llx/%04x\n",
+		    sregs.gdt.base, sregs.gdt.limit, sregs.idt.base,
+		    sregs.idt.limit);
 }
 
 /* Walks 4-level page tables in guest RAM; ~0 when unmapped. */
@@ -269,31 +302,21 @@ static void show_code(struct kvm_cpu *vcpu, struct kvm_sregs *sregs, u64 rip)
 
 void kvm_cpu__arch_show_registers(struct kvm_cpu *vcpu)
 {
+	struct strbuf sb = STRBUF_INIT;
 	struct kvm_sregs sregs;
 	struct kvm_regs r;
+	char *line, *next;
 
-	if (ioctl(vcpu->vcpu_fd, KVM_GET_REGS, &r) < 0 ||
-	    ioctl(vcpu->vcpu_fd, KVM_GET_SREGS, &sregs) < 0) {
-		error("vCPU %lu: cannot read the registers: %s", vcpu->cpu_id,
-		      strerror(errno));
-		return;
-	}
+	kvm_cpu__arch_dump_registers(vcpu, &sb);
 	error("vCPU %lu registers:", vcpu->cpu_id);
-	error(" rip %016llx rsp %016llx rflags %08llx",
-	      r.rip, r.rsp, r.rflags);
-	error(" rax %016llx rbx %016llx rcx %016llx rdx %016llx",
-	      r.rax, r.rbx, r.rcx, r.rdx);
-	error(" rsi %016llx rdi %016llx rbp %016llx r8  %016llx",
-	      r.rsi, r.rdi, r.rbp, r.r8);
-	error(" r9  %016llx r10 %016llx r11 %016llx r12 %016llx",
-	      r.r9, r.r10, r.r11, r.r12);
-	error(" r13 %016llx r14 %016llx r15 %016llx", r.r13, r.r14, r.r15);
-	error(" cr0 %016llx cr2 %016llx cr3 %016llx cr4 %016llx efer %llx",
-	      sregs.cr0, sregs.cr2, sregs.cr3, sregs.cr4, sregs.efer);
-	show_segment("cs", &sregs.cs);
-	show_segment("ss", &sregs.ss);
-	show_segment("ds", &sregs.ds);
-	error(" gdt %016llx/%04x idt %016llx/%04x",
-	      sregs.gdt.base, sregs.gdt.limit, sregs.idt.base, sregs.idt.limit);
-	show_code(vcpu, &sregs, r.rip);
+	for (line = sb.buf; *line; line = next) {
+		next = strchrnul(line, '\n');
+		error(" %.*s", (int)(next - line - 1), line + 1);
+		if (*next)
+			next++;
+	}
+	strbuf_release(&sb);
+	if (ioctl(vcpu->vcpu_fd, KVM_GET_REGS, &r) >= 0 &&
+	    ioctl(vcpu->vcpu_fd, KVM_GET_SREGS, &sregs) >= 0)
+		show_code(vcpu, &sregs, r.rip);
 }

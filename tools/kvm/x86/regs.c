@@ -286,6 +286,16 @@ int kvm_cpu__arch_get_pc_sp(struct kvm_cpu *vcpu, u64 *pc, u64 *sp)
 	return 0;
 }
 
+int kvm_cpu__arch_get_fp(struct kvm_cpu *vcpu, u64 *fp)
+{
+	struct kvm_regs r;
+
+	if (ioctl(vcpu->vcpu_fd, KVM_GET_REGS, &r) < 0)
+		return -errno;
+	*fp = r.rbp;
+	return 0;
+}
+
 int kvm_cpu__arch_translate(struct kvm_cpu *vcpu, u64 va, u64 *pa,
 			    u64 *page_size)
 {

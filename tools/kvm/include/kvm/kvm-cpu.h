@@ -50,6 +50,7 @@ int kvm_cpu__run(struct kvm_cpu *vcpu);
 void kvm_cpu__kick_all(struct kvm *kvm);
 /* Every vCPU prints its registers (lkvm got SIGUSR1); the VM goes on. */
 void kvm_cpu__dump_all(struct kvm *kvm);
+
 /*
  * Parks every vCPU out of KVM_RUN (0, -ETIMEDOUT if one did not stop in
  * time, -ESHUTDOWN when the VM ends meanwhile, -EAGAIN before the vCPUs
@@ -102,6 +103,14 @@ int kvm_cpu__arch_get_reg(struct kvm_cpu *vcpu, int n, void *buf);
 int kvm_cpu__arch_set_reg(struct kvm_cpu *vcpu, int n, const void *buf);
 /* The program counter and stack pointer, for stack walks. */
 int kvm_cpu__arch_get_pc_sp(struct kvm_cpu *vcpu, u64 *pc, u64 *sp);
+/* The frame pointer (x86: rbp), for stack walks. */
+int kvm_cpu__arch_get_fp(struct kvm_cpu *vcpu, u64 *fp);
+/*
+ * The registers as a developer reads them, a few lines of "  ..." into
+ * @sb (what kvm_cpu__arch_show_registers() prints, without the code).
+ */
+struct strbuf;
+void kvm_cpu__arch_dump_registers(struct kvm_cpu *vcpu, struct strbuf *sb);
 
 /*
  * Guest-virtual @va as the vCPU sees it now (x86: the page tables of its

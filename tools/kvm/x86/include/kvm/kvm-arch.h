@@ -49,6 +49,14 @@
 #define BOOT_MPTABLE_SIZE	0x00010000ULL
 #define BOOT_KERNEL_ADDR	0x00100000ULL	/* bzImage protected-mode kernel */
 
+/*
+ * Where KASLR may move an x86-64 kernel's virtual mapping (debug dumps):
+ * CONFIG_PHYSICAL_ALIGN steps (2 MiB by default) within the 1 GiB
+ * KERNEL_IMAGE_SIZE.
+ */
+#define KVM_ARCH_KASLR_ALIGN	SZ_2M
+#define KVM_ARCH_KASLR_RANGE	SZ_1G
+
 /* The MP table numbers LAPICs (then the IOAPIC) with 8-bit IDs. */
 #define KVM_ARCH_MAX_VCPUS	254
 
