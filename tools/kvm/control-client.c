@@ -82,24 +82,31 @@ int control__connect(const char *name)
 	}
 }
 
-static int wait_reply(int fd)
+static int wait_reply(int fd, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	int n;
 
 	do {
-		n = poll(&pfd, 1, REPLY_TIMEOUT_MS);
+		n = poll(&pfd, 1, timeout_ms);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return error("poll: %m");
 	if (!n)
 		return error("the guest's lkvm did not answer within %d s",
-			     REPLY_TIMEOUT_MS / 1000);
+			     timeout_ms / 1000);
 	return 0;
 }
 
 int control__call(int fd, u16 type, const void *req, u32 req_len,
 		  void *reply, u32 reply_len)
+{
+	return control__call_timeout(fd, type, req, req_len, reply, reply_len,
+				     REPLY_TIMEOUT_MS);
+}
+
+int control__call_timeout(int fd, u16 type, const void *req, u32 req_len,
+			  void *reply, u32 reply_len, int timeout_ms)
 {
 	static u32 seq;
 	char buf[LKVM_CTL_MAX_MSG];
@@ -123,7 +130,7 @@ int control__call(int fd, u16 type, const void *req, u32 req_len,
 		return -EIO;
 	}
 
-	if (wait_reply(fd))
+	if (wait_reply(fd, timeout_ms))
 		return -EIO;
 	n = recv(fd, buf, sizeof(buf), 0);
 	if (n < 0) {

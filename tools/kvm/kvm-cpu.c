@@ -323,6 +323,16 @@ static void park(struct kvm_cpu *vcpu)
 	mutex_unlock(&park_lock);
 }
 
+/* KVM_NMI takes the vCPU's mutex, which KVM_RUN holds: ours to issue. */
+static void inject_nmi(struct kvm_cpu *vcpu)
+{
+	int ret = kvm_cpu__arch_nmi(vcpu);
+
+	if (ret)
+		error("vCPU %lu: cannot inject an NMI: %s", vcpu->cpu_id,
+		      strerror(-ret));
+}
+
 int kvm_cpu__run(struct kvm_cpu *vcpu)
 {
 	struct kvm *kvm = vcpu->kvm;
@@ -335,6 +345,9 @@ int kvm_cpu__run(struct kvm_cpu *vcpu)
 			park(vcpu);
 		if (kvm__exiting(kvm))
 			break;
+		if (__atomic_exchange_n(&vcpu->nmi_requested, false,
+					__ATOMIC_ACQ_REL))
+			inject_nmi(vcpu);
 		startup__entering_guest();
 		ret = ioctl(vcpu->vcpu_fd, KVM_RUN, 0) < 0 ? errno : 0;
 		drain_coalesced(vcpu);
@@ -497,6 +510,19 @@ void kvm_cpu__dump_all(struct kvm *kvm)
 	for (i = 0; i < kvm->nrcpus; i++)
 		if (kvm->cpus[i])
 			__atomic_store_n(&kvm->cpus[i]->dump_requested, true,
+					 __ATOMIC_RELEASE);
+	kvm_cpu__kick_all(kvm);
+}
+
+void kvm_cpu__nmi_all(struct kvm *kvm)
+{
+	int i;
+
+	if (!kvm->cpus)
+		return;
+	for (i = 0; i < kvm->nrcpus; i++)
+		if (kvm->cpus[i])
+			__atomic_store_n(&kvm->cpus[i]->nmi_requested, true,
 					 __ATOMIC_RELEASE);
 	kvm_cpu__kick_all(kvm);
 }

@@ -259,6 +259,11 @@ void kvm_cpu__arch_dump_registers(struct kvm_cpu *vcpu, struct strbuf *sb)
 		    sregs.idt.limit);
 }
 
+int kvm_cpu__arch_nmi(struct kvm_cpu *vcpu)
+{
+	return ioctl(vcpu->vcpu_fd, KVM_NMI) < 0 ? -errno : 0;
+}
+
 /* Walks 4-level page tables in guest RAM; ~0 when unmapped. */
 static u64 linear_to_phys(struct kvm *kvm, struct kvm_sregs *sregs, u64 la)
 {

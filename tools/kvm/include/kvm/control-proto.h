@@ -45,6 +45,9 @@ enum lkvm_ctl_type {
 	LKVM_CTL_NETSTAT	= 7,	/* -> struct lkvm_ctl_netstat */
 	/* 16-31: lkvm debug */
 	LKVM_CTL_GDB		= 16,	/* struct lkvm_ctl_gdb -> lkvm_ctl_gdb_info */
+	LKVM_CTL_DUMP		= 17,	/* struct lkvm_ctl_dump -> lkvm_ctl_dump_info */
+	LKVM_CTL_NMI		= 18,	/* an NMI into every vCPU */
+	LKVM_CTL_SYSRQ		= 19,	/* struct lkvm_ctl_sysrq */
 };
 
 struct lkvm_ctl_hdr {
@@ -141,6 +144,40 @@ struct lkvm_ctl_gdb_info {
 	u32 already;
 	u32 reserved;
 	char where[256];	/* NUL-terminated */
+};
+
+/*
+ * LKVM_CTL_DUMP: the registers, code bytes and stack walk of every vCPU,
+ * as text.  A dump is longer than a message, so it comes in pieces: the
+ * request with @offset 0 makes a new dump (symbolized with @vmlinux, an
+ * absolute path, or when empty the one lkvm run was given) and returns
+ * its first bytes; requests for later offsets, with the @gen the first
+ * reply gave, return the rest of that same dump (-ESTALE once another
+ * dump replaced it).  -EAGAIN before the vCPUs run, -ETIMEDOUT when they
+ * could not be stopped.
+ */
+struct lkvm_ctl_dump {
+	u32 offset;
+	u32 gen;
+	char vmlinux[256];	/* NUL-terminated; "" for lkvm run's */
+};
+
+struct lkvm_ctl_dump_info {
+	u32 gen;
+	u32 total;		/* bytes of the whole dump */
+	u32 len;		/* bytes of @text in this reply */
+	u32 reserved;
+	char text[];		/* from @offset, not NUL-terminated */
+};
+
+/*
+ * LKVM_CTL_SYSRQ: a BREAK then @key on the first serial port, which the
+ * guest's 8250 driver takes as Magic SysRq @key on its serial console.
+ * -EINVAL for a key that is not a printable character.
+ */
+struct lkvm_ctl_sysrq {
+	u8 key;
+	u8 reserved[7];
 };
 
 #endif /* KVM__CONTROL_PROTO_H */

@@ -83,6 +83,9 @@ void control__remove_name(const char *name, int lock_fd);
 int control__connect(const char *name);
 int control__call(int fd, u16 type, const void *req, u32 req_len,
 		  void *reply, u32 reply_len);
+/* The same with a time limit of its own (a dump opens the vmlinux). */
+int control__call_timeout(int fd, u16 type, const void *req, u32 req_len,
+			  void *reply, u32 reply_len, int timeout_ms);
 /*
  * Connects to @name, sends @type with no payload and reports the
  * outcome ("NAME @done"): lkvm's exit status.

@@ -28,6 +28,7 @@ struct kvm_cpu {
 	pthread_t self;			/* the vCPU thread, once kickable */
 	bool is_running;
 	bool dump_requested;		/* show the registers at the next exit */
+	bool nmi_requested;		/* inject an NMI before the next KVM_RUN */
 	bool held;			/* a debugger keeps it parked */
 	struct exit_stats *exit_stats;	/* --debug-exits, or NULL */
 	struct kvm_cpu_arch arch;
@@ -50,7 +51,11 @@ int kvm_cpu__run(struct kvm_cpu *vcpu);
 void kvm_cpu__kick_all(struct kvm *kvm);
 /* Every vCPU prints its registers (lkvm got SIGUSR1); the VM goes on. */
 void kvm_cpu__dump_all(struct kvm *kvm);
-
+/*
+ * Every vCPU injects an NMI into itself at its next entry (lkvm debug
+ * --nmi); a parked vCPU does when it runs again.
+ */
+void kvm_cpu__nmi_all(struct kvm *kvm);
 /*
  * Parks every vCPU out of KVM_RUN (0, -ETIMEDOUT if one did not stop in
  * time, -ESHUTDOWN when the VM ends meanwhile, -EAGAIN before the vCPUs
@@ -111,6 +116,8 @@ int kvm_cpu__arch_get_fp(struct kvm_cpu *vcpu, u64 *fp);
  */
 struct strbuf;
 void kvm_cpu__arch_dump_registers(struct kvm_cpu *vcpu, struct strbuf *sb);
+/* Injects an NMI, from the vCPU's own thread: 0 or -errno. */
+int kvm_cpu__arch_nmi(struct kvm_cpu *vcpu);
 
 /*
  * Guest-virtual @va as the vCPU sees it now (x86: the page tables of its
