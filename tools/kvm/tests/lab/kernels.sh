@@ -7,6 +7,9 @@
 #   kernels.sh tiny [--rebuild]   build the L2 test kernel: Debian's
 #                                 linux-source-6.1 + scripts/kvmconfig --tiny;
 #                                 prints the directory holding bzImage, vmlinux
+#   kernels.sh tiny-dwarf         the same kernel with DWARF line
+#                                 tables (for lkvm debug --dump's file:line),
+#                                 built in a tree of its own
 #   kernels.sh debian             fetch Debian's stock linux-image-amd64 and
 #                                 unpack it; prints the directory holding
 #                                 vmlinuz, config and lib/modules/
@@ -143,6 +146,57 @@ lab_kernel_tiny()
 	echo "$out"
 }
 
+# The tiny kernel with debug information (reduced: functions and line
+# tables), for the symbolized dumps of lkvm debug.  Its own build tree,
+# so that the plain tiny kernel's incremental builds are left alone.
+lab_kernel_tiny_dwarf()
+{
+	local src ver key build cfg out
+
+	lab_lock tiny-dwarf
+	src=$(lab_ksrc) || { lab_unlock; return 1; }
+	ver=$(lab_ksrc_version)
+	key=$LAB_CACHE/tiny-inputs/dwarf-$ver-$(lab_config_hash)
+	if out=$(cat "$key" 2>/dev/null) && [ -f "$out/.built" ]; then
+		lab_unlock
+		echo "$out"
+		return 0
+	fi
+	build=$LAB_CACHE/tiny-dwarf-build-$ver
+	mkdir -p "$build"
+	rm -f "$build/.config"
+	if ! "$LAB_TREE/scripts/kvmconfig" --tiny --arch x86_64 -O "$build" "$src" >&2 ||
+	   ! "$src/scripts/config" --file "$build/.config" --enable DEBUG_KERNEL \
+		--disable DEBUG_INFO_NONE --enable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
+		--enable DEBUG_INFO_REDUCED ||
+	   ! make -s -C "$src" O="$build" ARCH=x86_64 olddefconfig >&2; then
+		lab_msg "cannot configure the tiny kernel with DWARF"
+		lab_unlock
+		return 1
+	fi
+	cfg=$(grep -v '^#' "$build/.config" | sha256sum | cut -c1-12)
+	out=$LAB_CACHE/tiny-dwarf-$ver-$cfg
+	if [ ! -f "$out/.built" ]; then
+		lab_msg "building the tiny guest kernel with DWARF in $build (-j$LAB_JOBS, minutes)"
+		rm -rf "$out"
+		mkdir -p "$out"
+		if ! make -s -C "$src" O="$build" ARCH=x86_64 -j"$LAB_JOBS" \
+				vmlinux >"$out/build.log" 2>&1; then
+			tail -n 30 "$out/build.log" >&2
+			lab_msg "tiny DWARF kernel build failed, log: $out/build.log"
+			lab_unlock
+			return 1
+		fi
+		cp "$build/vmlinux" "$out/vmlinux"
+		cp "$build/.config" "$out/config"
+		touch "$out/.built"
+	fi
+	mkdir -p "$(dirname "$key")"
+	echo "$out" >"$key"
+	lab_unlock
+	echo "$out"
+}
+
 # The versioned package linux-image-amd64 points at, e.g. linux-image-6.1.0-56-amd64.
 lab_debian_pkg()
 {
@@ -185,7 +239,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -e
 	case "$1" in
 	tiny)	lab_kernel_tiny "$([ "$2" = --rebuild ] && echo 1)" ;;
+	tiny-dwarf) lab_kernel_tiny_dwarf ;;
 	debian)	lab_kernel_debian ;;
-	*)	echo "usage: $0 tiny [--rebuild] | debian" >&2; exit 2 ;;
+	*)	echo "usage: $0 tiny [--rebuild] | tiny-dwarf | debian" >&2; exit 2 ;;
 	esac
 fi

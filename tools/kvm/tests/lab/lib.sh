@@ -9,10 +9,12 @@
 #   lab_run
 #
 # lab_case NAME [options] declares one guest boot:
-#   --kernel tiny|tiny-pvh|debian  guest kernel (default tiny): the cached
-#                       kvmconfig --tiny build as bzImage, the same kernel's
-#                       vmlinux (PVH entry), or Debian's stock kernel with its
-#                       virtio/9p/ext4 modules loaded by the guest's /init
+#   --kernel tiny|tiny-pvh|tiny-dwarf|debian  guest kernel (default tiny):
+#                       the cached kvmconfig --tiny build as bzImage, the same
+#                       kernel's vmlinux (PVH entry), that kernel built with
+#                       DWARF line tables (its vmlinux, PVH), or Debian's
+#                       stock kernel with its virtio/9p/ext4 modules loaded
+#                       by the guest's /init
 #   --guest FILE        guest test script (relative to this directory), run
 #                       by the guest's /init; prints TAP with tests/tap.sh's
 #                       ok/is/run/diag/skip
@@ -140,6 +142,7 @@ lab_case()
 	case "$k" in
 	tiny)		kfile=k/tiny-bzImage; initrds="i/base.cpio.gz" ;;
 	tiny-pvh)	kfile=k/tiny-vmlinux; initrds="i/base.cpio.gz" ;;
+	tiny-dwarf)	kfile=k/tiny-dwarf-vmlinux; initrds="i/base.cpio.gz" ;;
 	debian)		kfile=k/debian-vmlinuz; initrds="i/base.cpio.gz i/debian-mods.cpio.gz" ;;
 	*)		lab_die "lab_case $name: unknown kernel $k" ;;
 	esac
@@ -287,7 +290,11 @@ lab_populate()
 
 	mkdir -p "$root/k" "$root/i" "$root/bin"
 	cp "$LAB_DIR/driver.sh" "$LAB_DIR/../tap.sh" "$root/"
-	if [[ "$lab_need" == *" tiny"* ]]; then
+	if [[ "$lab_need" == *" tiny-dwarf "* ]]; then
+		tiny=$(lab_kernel_tiny_dwarf) || lab_die "no tiny guest kernel with DWARF"
+		cp "$tiny/vmlinux" "$root/k/tiny-dwarf-vmlinux"
+	fi
+	if [[ "$lab_need" == *" tiny "* ]] || [[ "$lab_need" == *" tiny-pvh "* ]]; then
 		tiny=$(lab_kernel_tiny) || lab_die "no tiny guest kernel"
 		cp "$tiny/bzImage" "$root/k/tiny-bzImage"
 		[[ "$lab_need" != *" tiny-pvh "* ]] || cp "$tiny/vmlinux" "$root/k/tiny-vmlinux"
