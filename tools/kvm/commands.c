@@ -25,7 +25,7 @@ const struct lkvm_command lkvm_commands[] = {
 	{ "resume",	cmd_resume,	"Resume a paused guest",		false },
 	{ "balloon",	cmd_balloon,	"Inflate or deflate a guest's balloon",	false },
 	{ "stat",	cmd_stat,	"Show a guest's memory statistics",	false },
-	{ "debug",	cmd_debug,	"Debug a running guest (gdb stub)",	false },
+	{ "debug",	cmd_debug,	"Debug a running guest (gdb stub, dumps, NMI, SysRq)",	false },
 	{ NULL },
 };
 
