@@ -33,6 +33,7 @@
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/run-options.h"
+#include "kvm/record.h"
 #include "kvm/seccomp.h"
 #include "kvm/setup.h"
 #include "kvm/virtio-blk.h"
@@ -323,6 +324,7 @@ int cmd_run(int argc, const char **argv)
 	 * (devices, their threads, tap scripts) is done, before the guest
 	 * runs a single instruction.
 	 */
+	record__init();
 	if (kvm__init(kvm) < 0 || (!no_seccomp && seccomp__install() < 0) ||
 	    kvm_cpu__start_all(kvm) < 0) {
 		kvm__request_exit(kvm, 1);
@@ -334,6 +336,7 @@ int cmd_run(int argc, const char **argv)
 	control__stop(kvm);
 	if (kvm__exit(kvm) < 0 && !status)
 		status = 1;
+	record__exit();
 	run_kvm = NULL;
 	if (!status)
 		pr_info("# KVM session ended normally.");

@@ -26,6 +26,7 @@
 #include "kvm/kvm.h"
 #include "kvm/lkvm-dir.h"
 #include "kvm/main-loop.h"
+#include "kvm/record.h"
 
 /* More clients than this at once are turned away. */
 #define MAX_CLIENTS	16
@@ -265,6 +266,8 @@ static void client_ready(struct kvm *kvm, struct main_loop_fd *mfd, u32 events)
 		n = recv(mfd->fd, msg, sizeof(msg), MSG_TRUNC | MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
+		if (n > 0)
+			record_buf(RECORD_CONTROL, msg, min_t(size_t, n, sizeof(msg)));
 		if (n > 0 && serve(kvm, mfd->fd, msg, n))
 			return;
 	}

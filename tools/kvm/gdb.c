@@ -38,6 +38,7 @@
 #include "kvm/util.h"
 
 #include "kvm/control.h"
+#include "kvm/record.h"
 #include "kvm/gdb.h"
 #include "kvm/init.h"
 #include "kvm/kvm.h"
@@ -1054,6 +1055,7 @@ static bool read_client(struct gdb *g)
 		return true;
 	if (n <= 0)
 		return false;
+	record_buf(RECORD_GDB, buf, n);
 	for (i = 0; i < n; i++)
 		if (!handle_rx(g, gdb_rx_feed(&g->rx, buf[i])))
 			return false;

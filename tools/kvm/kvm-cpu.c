@@ -29,6 +29,7 @@
 #include "kvm/init.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
+#include "kvm/record.h"
 
 static __thread struct kvm_cpu *current_vcpu;
 
@@ -150,8 +151,10 @@ static bool handle_io(struct kvm_cpu *vcpu)
 	}
 
 	/* String I/O: every element goes to the same port. */
-	for (i = 0; i < count; i++, data += size)
+	for (i = 0; i < count; i++, data += size) {
 		bus_dispatch(vcpu, BUS_PIO, port, data, size, is_write);
+		record_io(false, port, data, size, is_write);
+	}
 	return true;
 }
 
@@ -164,6 +167,8 @@ static void handle_mmio(struct kvm_cpu *vcpu)
 		len = sizeof(run->mmio.data);
 	bus_dispatch(vcpu, BUS_MMIO, run->mmio.phys_addr, run->mmio.data, len,
 		     run->mmio.is_write);
+	record_io(true, run->mmio.phys_addr, run->mmio.data, len,
+		  run->mmio.is_write);
 }
 
 static void explain_internal_error(struct kvm_cpu *vcpu)
@@ -280,9 +285,12 @@ static void drain_coalesced(struct kvm_cpu *vcpu)
 	first = ring->first;
 	while (first != __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE)) {
 		m = &ring->coalesced_mmio[first % max];
-		if (m->len <= sizeof(m->data))
+		if (m->len <= sizeof(m->data)) {
 			bus_dispatch(vcpu, m->pio ? BUS_PIO : BUS_MMIO,
 				     m->phys_addr, m->data, m->len, true);
+			record_io(!m->pio, m->phys_addr, m->data, m->len,
+				  true);
+		}
 		first = (first + 1) % max;
 		/* KVM may reuse the entry once first moves past it. */
 		__atomic_store_n(&ring->first, first, __ATOMIC_RELEASE);

@@ -30,6 +30,7 @@
 #include "kvm/virtio.h"
 #include "kvm/virtio-blk.h"
 #include "kvm/log.h"
+#include "kvm/record.h"
 #include "kvm/util.h"
 
 #define BLK_QUEUE_SIZE		256
@@ -258,6 +259,7 @@ static void blk_queue_notify_sync(struct blk_dev *bdev, struct blk_queue *q,
 	u32 len;
 
 	while (virtq__pop(vq, elem) > 0) {
+		record_blk_req(elem->iov, elem->out_num, elem->in_num);
 		len = virtio_blk__request(bdev->disk, bdev->serial, elem);
 		virtq__push(vq, elem, len);
 		if (++done % BLK_SIGNAL_BATCH == 0)
@@ -329,6 +331,7 @@ static bool blk_aio_start(struct blk_dev *bdev, struct blk_queue *q,
 	struct io_uring_sqe *sqe;
 	int ret = -2;
 
+	record_blk_req(elem->iov, elem->out_num, elem->in_num);
 	if (elem->in_num && elem->out_len >= sizeof(hdr)) {
 		iov_to_buf(elem->iov, elem->out_num, 0, &hdr, sizeof(hdr));
 		if (hdr.type == VIRTIO_BLK_T_IN || hdr.type == VIRTIO_BLK_T_OUT)

@@ -26,6 +26,7 @@
 #include <lockdep/mutex.h>
 
 #include "kvm/9p.h"
+#include "kvm/record.h"
 #include "internal.h"
 
 static size_t reply_error(struct p9_req *r, const struct iovec *out,
@@ -48,6 +49,7 @@ size_t p9_server_handle(struct p9_server *srv,
 	u32 size, msize = READ_ONCE(srv->msize);
 	int ret;
 
+	record_iov(RECORD_9P, in, nr_in);
 	iov_cursor__init(&r.in, in, nr_in, SIZE_MAX);
 	iov_cursor__init(&r.out, out, nr_out, msize);
 	if (r.out.left < P9_RLERROR_SIZE)
