@@ -6,10 +6,10 @@
 KVM_DIR := tools/kvm
 
 .PHONY: all lkvm check check-unit check-lab check-features install clean help kvmconfig bench bench-boot \
-	install-tree fuzz fuzz-build fuzz-smoke
+	install-tree fuzz fuzz-build fuzz-smoke fuzz-seeds
 
 all lkvm check check-unit check-lab check-features install clean bench bench-boot \
-fuzz fuzz-build fuzz-smoke:
+fuzz fuzz-build fuzz-smoke fuzz-seeds:
 	@$(MAKE) --no-print-directory -C $(KVM_DIR) $@
 
 kvmconfig:
@@ -32,6 +32,7 @@ help:
 	@echo '  bench-boot    - boot-to-init time, lkvm against QEMU microvm (BENCH_RUNS=5)'
 	@echo '  fuzz          - run every libFuzzer harness FUZZ_TIME seconds (120; FUZZ=name: one)'
 	@echo '  fuzz-smoke    - run each harness a few seconds from its seeds, fail on a crash'
+	@echo '  fuzz-seeds    - record real guests (LKVM_RECORD=DIR) into the seeds (lab)'
 	@echo '  install       - install lkvm (PREFIX=/usr/local, DESTDIR=)'
 	@echo '  kvmconfig     - make a kernel tree boot under lkvm (KSRC=tree, TINY=1)'
 	@echo '  install-tree  - put lkvm into a kernel tree as new files (KSRC=tree)'
