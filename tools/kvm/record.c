@@ -161,15 +161,17 @@ out:
 void record__blk(const struct iovec *iov, unsigned int nr_out,
 		 unsigned int nr_in)
 {
+	unsigned int i, n = 0, out = min_t(unsigned int, nr_out, MAX_IOV - 1);
+	unsigned int in = min_t(unsigned int, nr_in, MAX_IOV - out);
 	u32 head[1 + MAX_IOV];
-	unsigned int i, n = 0;
 
-	nr_out = min_t(unsigned int, nr_out, MAX_IOV);
-	nr_in = min_t(unsigned int, nr_in, MAX_IOV - nr_out);
-	head[n++] = nr_out | nr_in << 8;
-	for (i = 0; i < nr_out + nr_in; i++)
+	/* Too many segments: the first ones, and the last (the status). */
+	head[n++] = out | in << 8;
+	for (i = 0; i < out; i++)
 		head[n++] = iov[i].iov_len;
-	record__iov(RECORD_BLK, head, n * sizeof(head[0]), iov, nr_out,
+	for (i = 0; i < in; i++)
+		head[n++] = iov[nr_out + (i == in - 1 ? nr_in - 1 : i)].iov_len;
+	record__iov(RECORD_BLK, head, n * sizeof(head[0]), iov, out,
 		    RECORD_MAX_DATA);
 }
 

@@ -17,7 +17,8 @@
  *
  *   9p       a request as the server gets it (capped at 64 KiB)
  *   blk      nr_out[1] nr_in[1] 0[2], len[4] per segment, then the
- *            readable segments' bytes (capped at 64 KiB)
+ *            readable segments' bytes (capped at 64 KiB); of more than
+ *            16 segments, the first ones and the last (the status)
  *   io       bus[1] (0 PIO, 1 MMIO) write[1] width[1] 0[1] addr[8]
  *            value[8], the value after the access
  *   control  a datagram of a control client

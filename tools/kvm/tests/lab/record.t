@@ -33,10 +33,14 @@ echo new >/mnt/s/new && mkdir /mnt/s/n2 && mv /mnt/s/new /mnt/s/n2/new &&
 	ln -s f /mnt/s/n2/l && chmod 600 /mnt/s/f && touch /mnt/s/d/g &&
 	rm /mnt/s/n2/new /mnt/s/n2/l && rmdir /mnt/s/n2
 ok $? "create, rename, symlink, setattr, unlink"
-dd if=/dev/vda of=/dev/null bs=4096 count=16 2>/dev/null
+dd if=/dev/vda of=/dev/null bs=65536 2>/dev/null
 ok $? "read the disk"
 dd if=/dev/urandom of=/dev/vda bs=4096 seek=4 count=4 conv=fsync 2>/dev/null
 ok $? "write and flush the disk"
+# GET_ID; discard and write-zeroes where the transport offers them.
+cat /sys/block/vda/serial >/dev/null 2>&1
+blkdiscard -o 65536 -l 65536 /dev/vda 2>/dev/null
+blkdiscard -z -o 131072 -l 4096 /dev/vda 2>/dev/null
 head -c 64 /dev/hwrng >/dev/null
 ok $? "read the rng"
 # lkvm list, stat, pause and resume from L1 meanwhile.
