@@ -19,7 +19,7 @@ LKVM=${LKVM:-$(dirname "$0")/../lkvm}
 . "$(dirname "$0")/gdb-pkt.sh"
 
 cache=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
-vmlinux=$(ls -t "$cache"/tiny-*/vmlinux 2>/dev/null | head -n 1)
+vmlinux=$(ls -t "$cache"/tiny-[0-9]*/vmlinux 2>/dev/null | head -n 1)
 if [ ! -w /dev/kvm ] || ! command -v gdb >/dev/null || [ -z "$vmlinux" ] ||
    ! lkvm_has libelf; then
 	echo "1..0 # SKIP needs /dev/kvm, gdb (install-deps), an lkvm with libelf and the lab's tiny kernel"
