@@ -12,7 +12,8 @@
 # a Tattach, a write and a flush...) and which each built harness
 # (make fuzz-build) must take without a crash.
 #
-# RECORD_SEEDS=DIR keeps the seeds in DIR/NAME/ (make fuzz-seeds).
+# RECORD_SEEDS=DIR keeps each case's seeds in DIR/CASE/NAME/ and its
+# recordings in DIR/CASE.rec/ (make fuzz-seeds).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -106,7 +107,9 @@ check_record()
 	name=$(basename "$d")
 	name=${name#*-}
 	out=$seeds/$name
-	rm -rf "$out"
+	rm -rf "$out" "$seeds/$name.rec"
+	# make fuzz-seeds (tests/fuzz/record-seeds) converts them again.
+	[ -z "$RECORD_SEEDS" ] || { mkdir -p "$seeds"; cp -r "$d/rec" "$seeds/$name.rec"; }
 	if ! command -v python3 >/dev/null; then
 		skip 1 "host: $name: no python3 for seed-from-record"
 		return
