@@ -44,13 +44,6 @@
 #define MAX_RAM_SIZE		(1ULL << 40)
 #define HUGETLBFS_MAGIC_NUMBER	0x958458f6
 
-/* The kernel image a kernel tree builds, relative to its top. */
-#ifdef __aarch64__
-#define TREE_KERNEL		"arch/arm64/boot/Image"
-#else
-#define TREE_KERNEL		"arch/x86/boot/bzImage"
-#endif
-
 static const char * const run_usage[] = {
 	"lkvm run [-k KERNEL] [-i INITRD] [-p \"PARAMS\"] [-m MEM] [-c CPUS] [OPTIONS]",
 	"",
@@ -113,7 +106,8 @@ static char *find_default_kernel(void)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			path = xasprintf("%s/../../%s", exe, TREE_KERNEL);
+			path = xasprintf("%s/../../%s", exe,
+					 kvm__arch_tree_kernel());
 			real = realpath(path, NULL);
 			free(path);
 			if (real && !access(real, R_OK))
@@ -180,7 +174,7 @@ static int check_config(struct kvm_config *cfg)
 		cfg->kernel_filename = find_default_kernel();
 		if (!cfg->kernel_filename)
 			return error("no kernel: give one with -k (neither this tree's %s nor /boot/vmlinuz-$(uname -r) is readable)",
-				     TREE_KERNEL);
+				     kvm__arch_tree_kernel());
 		pr_info("no -k: using the kernel %s", cfg->kernel_filename);
 	}
 	return 0;

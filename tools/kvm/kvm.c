@@ -24,6 +24,7 @@
 #include "kvm/gdb.h"
 #include "kvm/init.h"
 #include "kvm/debug-dump.h"
+#include "kvm/irq.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
 #include "kvm/main-loop.h"
@@ -31,32 +32,14 @@
 #define KVM_DEV			"/dev/kvm"
 #define KVM_MAX_KERNEL_SIZE	(512ULL << 20)
 
-struct kvm_cap_req {
-	unsigned int cap;
-	const char *name;
-};
-
-#define CAP(x)	{ KVM_CAP_##x, "KVM_CAP_" #x }
-
 /* What lkvm cannot run without, on every architecture. */
 static const struct kvm_cap_req kvm_required_caps[] = {
-	CAP(USER_MEMORY),
-	CAP(IRQCHIP),
-	CAP(IRQ_ROUTING),
-	CAP(IRQFD),
-	CAP(IOEVENTFD),
-	CAP(IMMEDIATE_EXIT),
-#ifdef __aarch64__
-	CAP(ONE_REG),
-#endif
-#ifdef __x86_64__
-	CAP(HLT),
-	CAP(EXT_CPUID),
-	CAP(SET_TSS_ADDR),
-	CAP(SET_IDENTITY_MAP_ADDR),
-	CAP(PIT2),
-	CAP(IRQ_INJECT_STATUS),
-#endif
+	KVM_CAP_REQ(USER_MEMORY),
+	KVM_CAP_REQ(IRQCHIP),
+	KVM_CAP_REQ(IRQ_ROUTING),
+	KVM_CAP_REQ(IRQFD),
+	KVM_CAP_REQ(IOEVENTFD),
+	KVM_CAP_REQ(IMMEDIATE_EXIT),
 };
 
 static DEFINE_MUTEX(exit_lock);
@@ -137,18 +120,31 @@ static int kvm__open_dev(struct kvm *kvm)
 	return 0;
 }
 
-static int kvm__check_caps(struct kvm *kvm)
+static int kvm__check_cap_list(struct kvm *kvm, const struct kvm_cap_req *caps,
+				unsigned int nr)
 {
 	unsigned int i;
 	int missing = 0;
 
-	for (i = 0; i < ARRAY_SIZE(kvm_required_caps); i++) {
-		if (kvm__supports_extension(kvm, kvm_required_caps[i].cap))
+	for (i = 0; i < nr; i++) {
+		if (kvm__supports_extension(kvm, caps[i].cap))
 			continue;
-		error("this host's KVM lacks %s, which lkvm needs",
-		      kvm_required_caps[i].name);
+		error("this host's KVM lacks %s, which lkvm needs", caps[i].name);
 		missing++;
 	}
+	return missing;
+}
+
+static int kvm__check_caps(struct kvm *kvm)
+{
+	const struct kvm_cap_req *arch_caps;
+	unsigned int nr_arch = 0;
+	int missing;
+
+	missing = kvm__check_cap_list(kvm, kvm_required_caps,
+				      ARRAY_SIZE(kvm_required_caps));
+	arch_caps = kvm__arch_required_caps(&nr_arch);
+	missing += kvm__check_cap_list(kvm, arch_caps, nr_arch);
 	return missing ? -1 : 0;
 }
 
@@ -343,7 +339,7 @@ int kvm__exit(struct kvm *kvm)
 void kvm__irq_line(struct kvm *kvm, int irq, int level)
 {
 	struct kvm_irq_level irq_level = {
-		.irq = irq,
+		.irq = irq__arch_kvm_irq_line(irq),
 		.level = level,
 	};
 

@@ -56,3 +56,9 @@ u32 irq__arch_msi_flags(struct kvm *kvm, u32 device_id)
 {
 	return 0;
 }
+
+/* x86 lines are GSIs as they are. */
+u32 irq__arch_kvm_irq_line(int line)
+{
+	return line;
+}

@@ -80,6 +80,26 @@ static int x86_init_ram(struct kvm *kvm)
 	return 0;
 }
 
+static const struct kvm_cap_req x86_required_caps[] = {
+	KVM_CAP_REQ(HLT),
+	KVM_CAP_REQ(EXT_CPUID),
+	KVM_CAP_REQ(SET_TSS_ADDR),
+	KVM_CAP_REQ(SET_IDENTITY_MAP_ADDR),
+	KVM_CAP_REQ(PIT2),
+	KVM_CAP_REQ(IRQ_INJECT_STATUS),
+};
+
+const struct kvm_cap_req *kvm__arch_required_caps(unsigned int *nr)
+{
+	*nr = ARRAY_SIZE(x86_required_caps);
+	return x86_required_caps;
+}
+
+const char *kvm__arch_tree_kernel(void)
+{
+	return "arch/x86/boot/bzImage";
+}
+
 int kvm__arch_init(struct kvm *kvm)
 {
 	/* Said up front: a standard kernel crawls for minutes before failing. */

@@ -71,5 +71,7 @@ void irq__arch_line_range(int *first, int *last);
 u32 irq__arch_first_msi_gsi(void);
 /* Flags (KVM_MSI_VALID_DEVID) for an MSI route of @device_id. */
 u32 irq__arch_msi_flags(struct kvm *kvm, u32 device_id);
+/* KVM_IRQ_LINE's irq field for @line (arm64: type and INTID encoded). */
+u32 irq__arch_kvm_irq_line(int line);
 
 #endif /* KVM__IRQ_H */

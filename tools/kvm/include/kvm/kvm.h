@@ -75,6 +75,14 @@ struct kvm {
 	u64 paused_clock;		/* arch state saved at pause */
 };
 
+/* A KVM capability lkvm needs, and its name for the error message. */
+struct kvm_cap_req {
+	unsigned int cap;
+	const char *name;
+};
+
+#define KVM_CAP_REQ(x)	{ KVM_CAP_##x, "KVM_CAP_" #x }
+
 /* Life cycle; the arch hooks live in ARCH/kvm.c. */
 struct kvm *kvm__new(void);
 int kvm__init(struct kvm *kvm);
@@ -172,6 +180,13 @@ bool kvm__host_is_pvm(void);
  * RAM layout), then load the kernel once every device is registered.
  */
 int kvm__arch_probe_kernel(struct kvm *kvm);
+/* The capabilities this architecture needs beyond the common ones. */
+const struct kvm_cap_req *kvm__arch_required_caps(unsigned int *nr);
+/*
+ * The kernel image a kernel tree builds for this architecture, relative
+ * to its top (lkvm run's default -k inside a tree).
+ */
+const char *kvm__arch_tree_kernel(void);
 int kvm__arch_init(struct kvm *kvm);
 int kvm__arch_load_kernel(struct kvm *kvm);
 void kvm__arch_exit(struct kvm *kvm);
