@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pvpanic on PCI: how a guest kernel tells lkvm it panicked, so that lkvm
- * can end with a failure status rather than see an ordinary reboot.
+ * pvpanic: how a guest kernel tells lkvm it panicked, so that lkvm can
+ * end with a failure status rather than see an ordinary reboot.
  *
- * The device is what Linux's pvpanic-pci driver binds to: a memory BAR 0
- * whose first byte, read, says which events we accept and, written, is
- * the event.  The guest's panic notifier writes PVPANIC_PANICKED, or
+ * Where the architecture gives it a fixed MMIO address (kvm-arch.h:
+ * KVM_PVPANIC_MMIO_BASE, arm64) it is the "qemu,pvpanic-mmio" device of
+ * the device tree, which Linux's pvpanic-mmio driver binds to; otherwise
+ * it is a PCI device, what the pvpanic-pci driver binds to, with a memory
+ * BAR 0.  Either way its first byte, read, says which events we accept
+ * and, written, is the event.  The guest's panic notifier writes PVPANIC_PANICKED, or
  * PVPANIC_CRASH_LOADED when a kdump kernel is about to take over (then
  * the guest goes on, in that kernel).  Any other value, access size or
  * offset is ignored.
@@ -42,6 +45,7 @@ struct pvpanic {
 	struct kvm *kvm;
 	u64 bar_addr;
 	bool crash_loaded_seen;
+	bool mmio_registered;	/* at KVM_PVPANIC_MMIO_BASE */
 };
 
 static struct pvpanic pvpanic;
@@ -104,6 +108,30 @@ static int pvpanic_bar_deactivate(struct kvm *kvm, struct pci_device *pdev,
 	return bus_unregister(kvm, BUS_MMIO, addr);
 }
 
+bool pvpanic__mmio_info(u64 *addr, u64 *size)
+{
+	if (!pvpanic.mmio_registered)
+		return false;
+	*addr = KVM_PVPANIC_MMIO_BASE;
+	*size = KVM_PVPANIC_MMIO_SIZE;
+	return true;
+}
+
+static int pvpanic_init_mmio(struct pvpanic *pv)
+{
+	int ret;
+
+	pv->bar_addr = KVM_PVPANIC_MMIO_BASE;
+	ret = bus_register(pv->kvm, BUS_MMIO, KVM_PVPANIC_MMIO_BASE,
+			   KVM_PVPANIC_MMIO_SIZE, pvpanic_mmio, pv);
+	if (ret < 0)
+		return error("pvpanic: cannot register MMIO at 0x%llx: %s",
+			     (unsigned long long)KVM_PVPANIC_MMIO_BASE,
+			     strerror(-ret));
+	pv->mmio_registered = true;
+	return 0;
+}
+
 int pvpanic__init(struct kvm *kvm)
 {
 	struct pvpanic *pv = &pvpanic;
@@ -115,6 +143,8 @@ int pvpanic__init(struct kvm *kvm)
 
 	memset(pv, 0, sizeof(*pv));
 	pv->kvm = kvm;
+	if (KVM_PVPANIC_MMIO_BASE)
+		return pvpanic_init_mmio(pv);
 	pdev->hdr.vendor_id = PVPANIC_PCI_VENDOR;
 	pdev->hdr.device_id = PVPANIC_PCI_DEVICE;
 	pdev->hdr.revision_id = PVPANIC_PCI_REVISION;
@@ -135,3 +165,12 @@ int pvpanic__init(struct kvm *kvm)
 	return 0;
 }
 dev_init(pvpanic__init);
+
+static int pvpanic__exit(struct kvm *kvm)
+{
+	if (pvpanic.mmio_registered)
+		bus_unregister(kvm, BUS_MMIO, KVM_PVPANIC_MMIO_BASE);
+	pvpanic.mmio_registered = false;
+	return 0;
+}
+dev_exit(pvpanic__exit);

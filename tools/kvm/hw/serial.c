@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 16550A UARTs at the four standard PC ports.  ttyS0 is the host terminal;
+ * Four 16550A UARTs, where the architecture puts them (kvm-arch.h: the
+ * standard PC ports on x86, MMIO on arm64).  ttyS0 is the host terminal;
  * the other three are there so the guest finds the usual ports, and
  * discard what is written to them.
  *
@@ -9,7 +10,8 @@
  * FIFO is the real one's 16 bytes deep (1 with the FIFOs off); ttyS0 pulls
  * from the terminal's input whenever it has room, so input is never lost.
  * Interrupts follow IIR: the line is high while any enabled condition is
- * pending on any port that shares it (ttyS0 and ttyS2 both use IRQ 4).
+ * pending on any port that shares it (on x86 ttyS0 and ttyS2 both use
+ * IRQ 4).
  *
  * serial8250__sysrq() sends a BREAK then a key on ttyS0, ahead of the
  * terminal's input: a NUL received with LSR.BI (and the line status
@@ -33,14 +35,14 @@
 
 #define SERIAL_FIFO_SIZE	16
 #define SERIAL_NR_REGS		8
-#define SERIAL_ISA_IRQS		16
+#define SERIAL_MAX_IRQS		16	/* the lines the ports may use */
 
 /* What the modem lines say when not in loopback: a cable is there. */
 #define SERIAL_MSR_CONNECTED	(UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS)
 
 struct serial8250 {
 	struct kvm *kvm;
-	u16 iobase;
+	u64 iobase;
 	u8 irq;
 	bool console;		/* ttyS0: the host terminal */
 	bool registered;
@@ -67,16 +69,14 @@ struct serial8250 {
 
 enum serial_sysrq { SYSRQ_NONE, SYSRQ_BREAK, SYSRQ_KEY };
 
-static struct serial8250 ports[SERIAL_NR_PORTS] = {
-	{ .iobase = 0x3f8, .irq = 4, .console = true },
-	{ .iobase = 0x2f8, .irq = 3 },
-	{ .iobase = 0x3e8, .irq = 4 },
-	{ .iobase = 0x2e8, .irq = 3 },
-};
+static const u64 port_bases[SERIAL_NR_PORTS] = KVM_SERIAL_BASES;
+static const u8 port_irqs[SERIAL_NR_PORTS] = KVM_SERIAL_IRQS;
+
+static struct serial8250 ports[SERIAL_NR_PORTS];
 
 /* One lock for all ports: they share interrupt lines. */
 static DEFINE_MUTEX(serial_lock);
-static bool line_level[SERIAL_ISA_IRQS];
+static bool line_level[SERIAL_MAX_IRQS];
 
 static bool serial_loopback(struct serial8250 *p)
 {
@@ -366,9 +366,12 @@ static void serial_input_notify(void *priv)
 	mutex_unlock(&serial_lock);
 }
 
-static void serial_reset(struct serial8250 *p, struct kvm *kvm)
+static void serial_reset(struct serial8250 *p, struct kvm *kvm, int index)
 {
 	p->kvm = kvm;
+	p->iobase = port_bases[index];
+	p->irq = port_irqs[index];
+	p->console = index == 0;
 	serial_rx_clear(p);
 	p->ier = 0;
 	p->fcr = 0;
@@ -399,13 +402,19 @@ int serial8250__init(struct kvm *kvm)
 	memset(line_level, 0, sizeof(line_level));
 	for (i = 0; i < SERIAL_NR_PORTS; i++) {
 		p = &ports[i];
-		serial_reset(p, kvm);
-		ret = bus_register(kvm, BUS_PIO, p->iobase, SERIAL_NR_REGS,
-				   serial_io, p);
+		serial_reset(p, kvm, i);
+		if (p->irq >= SERIAL_MAX_IRQS) {
+			mutex_unlock(&serial_lock);
+			serial8250__exit(kvm);
+			return error("serial: line %u out of range", p->irq);
+		}
+		ret = bus_register(kvm, KVM_SERIAL_BUS, p->iobase,
+				   SERIAL_NR_REGS, serial_io, p);
 		if (ret < 0) {
 			mutex_unlock(&serial_lock);
 			serial8250__exit(kvm);
-			return error("serial: port 0x%x: %s", p->iobase,
+			return error("serial: port 0x%llx: %s",
+				     (unsigned long long)p->iobase,
 				     strerror(-ret));
 		}
 		p->registered = true;
@@ -449,7 +458,7 @@ int serial8250__exit(struct kvm *kvm)
 	for (i = 0; i < SERIAL_NR_PORTS; i++) {
 		if (!ports[i].registered)
 			continue;
-		bus_unregister(kvm, BUS_PIO, ports[i].iobase);
+		bus_unregister(kvm, KVM_SERIAL_BUS, ports[i].iobase);
 		ports[i].registered = false;
 	}
 	mutex_unlock(&serial_lock);

@@ -845,8 +845,11 @@ void virtio_device__del_ioeventfds(struct kvm *kvm, struct virtio_device *vdev,
 /* ------------------------------------------------------------------ */
 /* Registration */
 
-/* --virtio-transport: how every virtio device attaches. */
-static enum virtio_transport_type transport_type = VIRTIO_TRANSPORT_PCI;
+/*
+ * --virtio-transport: how every virtio device attaches (by default as
+ * the architecture says: kvm-arch.h).
+ */
+static enum virtio_transport_type transport_type = KVM_VIRTIO_DEFAULT_TRANSPORT;
 
 static const char * const transport_names[] = {
 	[VIRTIO_TRANSPORT_PCI]		= "pci",
@@ -883,7 +886,8 @@ static int opt_transport(const struct option *opt, const char *arg, int unset)
 static const struct option virtio_options[] = {
 	OPT_GROUP("virtio options:"),
 	OPT_CALLBACK(0, "virtio-transport", NULL, "pci|pci-legacy|mmio",
-		     "how virtio devices attach (default pci)", opt_transport),
+		     "how virtio devices attach (default "
+		     KVM_VIRTIO_DEFAULT_TRANSPORT_NAME ")", opt_transport),
 	OPT_END()
 };
 run_options_register(virtio_options);

@@ -7,8 +7,10 @@
 struct kvm;
 
 /*
- * The 16550A UARTs: ttyS0 0x3f8 IRQ 4 (the host terminal), ttyS1 0x2f8
- * IRQ 3, ttyS2 0x3e8 IRQ 4, ttyS3 0x2e8 IRQ 3 (present, unconnected).
+ * The 16550A UARTs, at the addresses and lines of kvm-arch.h
+ * (KVM_SERIAL_BUS, KVM_SERIAL_BASES, KVM_SERIAL_IRQS): ttyS0 is the
+ * host terminal, ttyS1-3 are present and unconnected.  x86: ttyS0 0x3f8
+ * IRQ 4, ttyS1 0x2f8 IRQ 3, ttyS2 0x3e8 IRQ 4, ttyS3 0x2e8 IRQ 3.
  * Initcalls (INIT_DEV), public for the unit tests.
  */
 #define SERIAL_NR_PORTS		4

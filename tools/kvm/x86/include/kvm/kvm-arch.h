@@ -57,6 +57,19 @@
 #define KVM_ARCH_KASLR_ALIGN	SZ_2M
 #define KVM_ARCH_KASLR_RANGE	SZ_1G
 
+/* The 16550A UARTs (hw/serial.c): the PC's COM1-4 ports and ISA lines. */
+#define KVM_SERIAL_BUS		BUS_PIO
+#define KVM_SERIAL_BASES	{ 0x3f8, 0x2f8, 0x3e8, 0x2e8 }
+#define KVM_SERIAL_IRQS		{ 4, 3, 4, 3 }
+
+/* pvpanic (hw/pvpanic.c) is a PCI device here, not at a fixed address. */
+#define KVM_PVPANIC_MMIO_BASE	0
+#define KVM_PVPANIC_MMIO_SIZE	0
+
+/* virtio devices are virtio 1.x PCI devices unless --virtio-transport. */
+#define KVM_VIRTIO_DEFAULT_TRANSPORT		VIRTIO_TRANSPORT_PCI
+#define KVM_VIRTIO_DEFAULT_TRANSPORT_NAME	"pci"
+
 /* The MP table numbers LAPICs (then the IOAPIC) with 8-bit IDs. */
 #define KVM_ARCH_MAX_VCPUS	254
 
