@@ -2,9 +2,9 @@
 /*
  * The virtio-mmio transport, version 2 (virtio 1.x).  Each device gets a
  * 4 KiB window in the virtio-mmio area of the guest physical map and a
- * level-triggered interrupt line; x86 guests learn about it from a
- * virtio_mmio.device= kernel parameter, arm64 guests from the FDT
- * (virtio_mmio__device_info()).  Queue notifications use KVM ioeventfds
+ * level-triggered interrupt line.  The architecture tells the guest
+ * where they are (virtio_mmio__device_info()): x86 with virtio_mmio.device=
+ * kernel parameters, arm64 in the device tree.  Queue notifications use KVM ioeventfds
  * matched on the queue index.
  *
  * kvmconfig: CONFIG_VIRTIO_MMIO=y CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y
@@ -239,7 +239,6 @@ static const struct virtio_transport_ops vmmio_transport_ops = {
 static int virtio_mmio__init(struct kvm *kvm, struct virtio_device *vdev)
 {
 	struct virtio_mmio *vm;
-	char *arg;
 	int ret;
 
 	if (vdev->config_size > VMMIO_SIZE - VIRTIO_MMIO_CONFIG)
@@ -273,11 +272,6 @@ static int virtio_mmio__init(struct kvm *kvm, struct virtio_device *vdev)
 	vm->ev = xcalloc(vdev->nr_queues, sizeof(*vm->ev));
 	virtio_device__add_ioeventfds(kvm, vdev, vm->ev, BUS_MMIO,
 			      vm->addr + VIRTIO_MMIO_QUEUE_NOTIFY, 0, 4);
-
-	arg = xasprintf("virtio_mmio.device=0x%x@0x%llx:%d", VMMIO_SIZE,
-			(unsigned long long)vm->addr, vm->irq);
-	kvm__append_cmdline(kvm, arg);
-	free(arg);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 
 #include "kvm/boot.h"
 #include "kvm/kvm.h"
+#include "kvm/virtio-mmio.h"
 
 #define BZ_HDR_OFFSET		0x1f1
 #define BZ_HDR_MAGIC		0x53726448	/* "HdrS" */
@@ -284,8 +286,28 @@ int kvm__arch_probe_kernel(struct kvm *kvm)
 		     kvm->cfg.kernel_filename);
 }
 
+/*
+ * x86 has no firmware table for virtio-mmio devices: each one is a
+ * virtio_mmio.device=SIZE@ADDR:IRQ kernel parameter.
+ */
+void boot_add_virtio_mmio_cmdline(struct kvm *kvm)
+{
+	u64 addr, size;
+	char *arg;
+	int i, irq;
+
+	for (i = 0; virtio_mmio__device_info(i, &addr, &size, &irq); i++) {
+		arg = xasprintf("virtio_mmio.device=0x%llx@0x%llx:%d",
+				(unsigned long long)size,
+				(unsigned long long)addr, irq);
+		kvm__append_cmdline(kvm, arg);
+		free(arg);
+	}
+}
+
 int kvm__arch_load_kernel(struct kvm *kvm)
 {
+	boot_add_virtio_mmio_cmdline(kvm);
 	if (bzimage_detect(kvm->kernel_image, kvm->kernel_size))
 		return bzimage_load(kvm);
 	return pvh_load(kvm);

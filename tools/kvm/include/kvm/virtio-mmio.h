@@ -7,8 +7,8 @@
 
 /*
  * The virtio-mmio devices registered so far (--virtio-transport mmio),
- * for firmware tables (the arm64 FDT).  On x86 each device also adds its
- * virtio_mmio.device= parameter to the kernel command line itself.
+ * for the architecture to describe them: the arm64 device tree, x86's
+ * virtio_mmio.device= kernel parameters (x86/boot.c).
  */
 int virtio_mmio__nr_devices(void);
 bool virtio_mmio__device_info(int index, u64 *addr, u64 *size, int *irq);

@@ -11,6 +11,7 @@
 
 #include <linux/kernel.h>
 
+#include "kvm/boot.h"
 #include "kvm/bus.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
@@ -106,6 +107,7 @@ static void test_probe(void)
 	ok(mmio_rd(VIRTIO_MMIO_CONFIG) == 0xefbeadde, "config space");
 	mmio_access(VIRTIO_MMIO_STATUS, b, 2, false);
 	ok(b[0] == 0xff && b[1] == 0xff, "narrow register read is refused");
+	boot_add_virtio_mmio_cmdline(kvm);
 	ok(kvm->cmdline && strstr(kvm->cmdline, "virtio_mmio.device=0x1000@0xd0000000:"),
 	   "virtio_mmio.device= on the command line");
 	ok(virtio_mmio__nr_devices() == 1 &&

@@ -70,6 +70,8 @@ int boot_write_cmdline(struct kvm *kvm, u64 max_len);
 int boot_load_initrd(struct kvm *kvm, u64 min_addr, u64 max_end,
 		     u64 *addr, u64 *size);
 void boot_write_gdt(struct kvm *kvm, bool long_mode);
+/* The virtio_mmio.device= parameters of the virtio-mmio devices. */
+void boot_add_virtio_mmio_cmdline(struct kvm *kvm);
 void boot_write_page_tables(struct kvm *kvm);
 
 #endif /* KVM__X86_BOOT_H */
