@@ -1141,6 +1141,9 @@ int gdb__check_addr(const char *addr)
 	char *end;
 	long n;
 
+	if (!gdb__arch_supported())
+		return error("--gdb: the gdb stub is not supported on %s yet",
+			     LKVM_ARCH);
 	if (!*addr)
 		return error("--gdb: give a [HOST:]PORT or a socket path");
 	if (strchr(addr, '/')) {

@@ -138,6 +138,11 @@ static const char target_xml[] =
 	"</feature>\n"
 	"</target>\n";
 
+bool gdb__arch_supported(void)
+{
+	return true;
+}
+
 const char *gdb__arch_target_xml(void)
 {
 	return target_xml;

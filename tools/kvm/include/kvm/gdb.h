@@ -81,6 +81,8 @@ ssize_t gdb_frame(char *out, size_t size, const void *body, size_t len);
 
 /* --- architecture hooks (ARCH/gdb.c) ----------------------------------- */
 
+/* False where the stub has no architecture support yet (--gdb fails). */
+bool gdb__arch_supported(void);
 /* The target description gdb reads as target.xml (kvm_cpu__arch_reg order). */
 const char *gdb__arch_target_xml(void);
 /* The software breakpoint instruction. */
