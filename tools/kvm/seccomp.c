@@ -233,12 +233,21 @@ static int add_rules(scmp_filter_ctx ctx)
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(allowed_syscalls); i++) {
+		/*
+		 * A call this architecture does not have (arm64: open,
+		 * stat, poll, select, epoll_wait...; glibc uses the *at and
+		 * p* forms there): libseccomp's pseudo number, negative.
+		 */
+		if (allowed_syscalls[i] < 0)
+			continue;
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
 		if (ret)
 			return ret;
 	}
 	for (i = 0; i < ARRAY_SIZE(arg_rules); i++) {
 		r = &arg_rules[i];
+		if (r->nr < 0)
+			continue;
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 1,
 				       SCMP_CMP(r->arg, r->op, r->a, r->b));
 		if (ret)
