@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The PCI host bridge: configuration mechanism #1 (0xcf8 address, 0xcfc
- * data), one bus, single-function devices, a host bridge at 00:00.0.
+ * The PCI host bridge: one bus, single-function devices, a host bridge at
+ * 00:00.0.  Configuration space is reached the way the architecture says
+ * (kvm-arch.h): configuration mechanism #1 (0xcf8 address, 0xcfc data)
+ * on x86, ECAM (a 4 KiB window per function at KVM_PCI_ECAM_BASE) on
+ * arm64.  Where I/O space is memory-mapped (KVM_PCI_IO_CPU_BASE, arm64),
+ * accesses there go to the port I/O bus, so I/O BARs work the same.
  *
  * The standard header is emulated here for every device: read-only IDs,
  * the writable command register (its I/O and memory enables switch the
@@ -69,6 +73,8 @@ static u32 next_io = KVM_PCI_IO_START;
 static u64 next_mmio = KVM_PCI_MMIO_START;
 static u32 intx_asserted[PCI_MAX_LINES];	/* bitmap of slots per line */
 static bool pci_ports_registered;
+static bool pci_ecam_registered;
+static bool pci_io_window_registered;
 
 static struct pci_device host_bridge;
 
@@ -295,6 +301,43 @@ static void pci_config_io(struct kvm_cpu *vcpu, u64 addr, u8 *data, u32 len,
 	mutex_unlock(&pci_lock);
 }
 
+/*
+ * ECAM: bus << 20 | device << 15 | function << 12 | register.  Only bus
+ * 0 is decoded; an access must stay inside one dword, as with 0xcfc.
+ */
+static void pci_ecam_io(struct kvm_cpu *vcpu, u64 addr, u8 *data, u32 len,
+			bool is_write, void *priv)
+{
+	struct kvm *kvm = priv;
+	u64 off = addr - KVM_PCI_ECAM_BASE;
+	u32 reg = off & 0xfff, slot = (off >> 15) & 0x1f, fn = (off >> 12) & 7;
+	struct pci_device *dev;
+
+	mutex_lock(&pci_lock);
+	dev = (off >> 20) || fn ? NULL : devices[slot];
+	if (!dev || !len || (reg & 3) + len > 4) {
+		if (!is_write)
+			memset(data, 0xff, len);
+	} else if (reg >= PCI_CONFIG_SIZE) {
+		/* No extended configuration space: reads as zero. */
+		if (!is_write)
+			memset(data, 0, len);
+	} else {
+		config_access(kvm, dev, reg, data, len, is_write);
+	}
+	mutex_unlock(&pci_lock);
+}
+
+/* Memory-mapped I/O space: the port is the offset into the window. */
+static void pci_io_window(struct kvm_cpu *vcpu, u64 addr, u8 *data, u32 len,
+			  bool is_write, void *priv)
+{
+	u64 port = addr - KVM_PCI_IO_CPU_BASE;
+
+	if (!bus_dispatch(vcpu, BUS_PIO, port, data, len, is_write) && !is_write)
+		memset(data, 0xff, len);
+}
+
 /* Called with pci_intx_lock held. */
 static void intx_update_locked(struct kvm *kvm, struct pci_device *dev,
 			       bool level)
@@ -486,7 +529,7 @@ static void host_bridge_setup(void)
 	host_bridge.hdr.command = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
 }
 
-int pci__init(struct kvm *kvm)
+static int pci_init_ports(struct kvm *kvm)
 {
 	int ret;
 
@@ -504,6 +547,39 @@ int pci__init(struct kvm *kvm)
 	 */
 	if (kvm__coalesce_pio(kvm, PCI_CONFIG_ADDRESS, 4) < 0)
 		pr_debug("pci: no coalesced writes to 0xcf8");
+	return 0;
+}
+
+static int pci_init_ecam(struct kvm *kvm)
+{
+	int ret;
+
+	ret = bus_register(kvm, BUS_MMIO, KVM_PCI_ECAM_BASE, KVM_PCI_ECAM_SIZE,
+			   pci_ecam_io, kvm);
+	if (ret < 0)
+		return error("pci: cannot claim the ECAM window at 0x%llx: %s",
+			     (unsigned long long)KVM_PCI_ECAM_BASE,
+			     strerror(-ret));
+	pci_ecam_registered = true;
+	if (!KVM_PCI_IO_CPU_BASE)
+		return 0;
+	ret = bus_register(kvm, BUS_MMIO, KVM_PCI_IO_CPU_BASE,
+			   KVM_PCI_IO_CPU_SIZE, pci_io_window, kvm);
+	if (ret < 0)
+		return error("pci: cannot claim the I/O window at 0x%llx: %s",
+			     (unsigned long long)KVM_PCI_IO_CPU_BASE,
+			     strerror(-ret));
+	pci_io_window_registered = true;
+	return 0;
+}
+
+int pci__init(struct kvm *kvm)
+{
+	int ret;
+
+	ret = KVM_PCI_ECAM_BASE ? pci_init_ecam(kvm) : pci_init_ports(kvm);
+	if (ret < 0)
+		return ret;
 
 	host_bridge_setup();
 	ret = pci__register(kvm, &host_bridge);
@@ -533,7 +609,13 @@ int pci__exit(struct kvm *kvm)
 
 	if (pci_ports_registered)
 		bus_unregister(kvm, BUS_PIO, PCI_CONFIG_ADDRESS);
+	if (pci_ecam_registered)
+		bus_unregister(kvm, BUS_MMIO, KVM_PCI_ECAM_BASE);
+	if (pci_io_window_registered)
+		bus_unregister(kvm, BUS_MMIO, KVM_PCI_IO_CPU_BASE);
 	pci_ports_registered = false;
+	pci_ecam_registered = false;
+	pci_io_window_registered = false;
 	return 0;
 }
 dev_base_exit(pci__exit);

@@ -57,6 +57,12 @@
 #define KVM_ARCH_KASLR_ALIGN	SZ_2M
 #define KVM_ARCH_KASLR_RANGE	SZ_1G
 
+/* PCI configuration through ports 0xcf8/0xcfc, not ECAM; real I/O ports. */
+#define KVM_PCI_ECAM_BASE	0
+#define KVM_PCI_ECAM_SIZE	0
+#define KVM_PCI_IO_CPU_BASE	0
+#define KVM_PCI_IO_CPU_SIZE	0
+
 /* The 16550A UARTs (hw/serial.c): the PC's COM1-4 ports and ISA lines. */
 #define KVM_SERIAL_BUS		BUS_PIO
 #define KVM_SERIAL_BASES	{ 0x3f8, 0x2f8, 0x3e8, 0x2e8 }
