@@ -2,14 +2,15 @@
 /*
  * The arm64 guest's device tree, written with libfdt's sequential writer
  * into guest RAM (arm/image.c puts it there): memory, vCPUs (PSCI),
- * the architected timer, the GIC (and its ITS), the UARTs, pvpanic and
- * the virtio-mmio devices, plus /chosen with the command line, initrd and
+ * the architected timer, the GIC (and its ITS), the UARTs, pvpanic, the
+ * virtio-mmio devices and the PCI ECAM host bridge, plus /chosen with the command line, initrd and
  * console.  --dump-dtb FILE writes the blob out and ends lkvm before the
  * guest runs (status 0), for dtc -I dtb -O dts.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "kvm/arm.h"
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
+#include "kvm/pci.h"
 #include "kvm/pvpanic.h"
 #include "kvm/run-options.h"
 #include "kvm/serial.h"
@@ -309,6 +311,84 @@ static void add_virtio_mmio(struct fdt_writer *w)
 	}
 }
 
+/* PCI addresses: phys.hi says the space (OF PCI binding). */
+#define PCI_SPACE_IO		0x01000000
+#define PCI_SPACE_MEM32		0x02000000
+#define PCI_INTX_MAP_CELLS	10	/* 3 + 1 child, phandle, 2 + 3 parent */
+
+static void add_pci_ranges(struct fdt_writer *w)
+{
+	u32 c[14] = {
+		PCI_SPACE_IO, 0, 0,
+		upper_32_bits(KVM_PCI_IO_CPU_BASE), lower_32_bits(KVM_PCI_IO_CPU_BASE),
+		0, lower_32_bits(KVM_PCI_IO_CPU_SIZE),
+		PCI_SPACE_MEM32, upper_32_bits(KVM_PCI_MMIO_START),
+		lower_32_bits(KVM_PCI_MMIO_START),
+		upper_32_bits(KVM_PCI_MMIO_START), lower_32_bits(KVM_PCI_MMIO_START),
+		upper_32_bits(KVM_PCI_MMIO_SIZE), lower_32_bits(KVM_PCI_MMIO_SIZE),
+	};
+
+	w_cells(w, "ranges", c, 14);
+}
+
+/* One interrupt-map entry: the device's INTx pin to its SPI. */
+static void pci_intx_entry(fdt32_t *e, struct pci_device *dev)
+{
+	const u32 cells[PCI_INTX_MAP_CELLS] = {
+		dev->dev_num << 11, 0, 0, dev->hdr.irq_pin,
+		/* the GIC's unit address (2 cells), then its specifier */
+		PHANDLE_GIC, 0, 0, GIC_SPI, dev->irq_line, IRQ_LEVEL_HIGH,
+	};
+	int i;
+
+	for (i = 0; i < PCI_INTX_MAP_CELLS; i++)
+		e[i] = cpu_to_fdt32(cells[i]);
+}
+
+static void add_pci_intx_map(struct fdt_writer *w, struct kvm *kvm)
+{
+	static const u32 mask[4] = { 0xf800, 0, 0, 7 };
+	int i, n = 0, nr = pci__nr_devices(kvm);
+	struct pci_device *dev;
+	fdt32_t *map;
+
+	map = xcalloc(nr ? nr : 1, PCI_INTX_MAP_CELLS * sizeof(*map));
+	for (i = 0; i < nr; i++) {
+		dev = pci__device(kvm, i);
+		if (!dev || dev->irq_line < 0 || !dev->hdr.irq_pin)
+			continue;
+		pci_intx_entry(&map[n++ * PCI_INTX_MAP_CELLS], dev);
+	}
+	w_cells(w, "interrupt-map-mask", mask, 4);
+	w_check(w, fdt_property(w->fdt, "interrupt-map", map,
+				n * PCI_INTX_MAP_CELLS * sizeof(*map)));
+	free(map);
+}
+
+static void add_pci(struct fdt_writer *w, struct kvm *kvm)
+{
+	static const u32 bus_range[2] = { 0, 0 };
+	static const u32 msi_map[4] = { 0, PHANDLE_ITS, 0, 0x10000 };
+	char name[32];
+
+	snprintf(name, sizeof(name), "pci@%llx", KVM_PCI_ECAM_BASE);
+	w_begin(w, name);
+	w_str(w, "compatible", "pci-host-ecam-generic");
+	w_str(w, "device_type", "pci");
+	w_u32(w, "#address-cells", 3);
+	w_u32(w, "#size-cells", 2);
+	w_u32(w, "#interrupt-cells", 1);
+	w_reg(w, KVM_PCI_ECAM_BASE, KVM_PCI_ECAM_SIZE, 0, 0);
+	w_cells(w, "bus-range", bus_range, 2);
+	add_pci_ranges(w);
+	add_pci_intx_map(w, kvm);
+	/* MSIs to the ITS, the requester ID as the device ID (irq.c). */
+	if (arm_gic__has_its(kvm))
+		w_cells(w, "msi-map", msi_map, 4);
+	w_empty(w, "dma-coherent");
+	w_end(w);
+}
+
 static void add_chosen(struct fdt_writer *w, struct kvm *kvm)
 {
 	struct kvm_arch *arch = &kvm->arch;
@@ -348,6 +428,7 @@ int arm_fdt__build(struct kvm *kvm, void *buf, size_t size)
 	add_uarts(&w);
 	add_pvpanic(&w);
 	add_virtio_mmio(&w);
+	add_pci(&w, kvm);
 	w_end(&w);
 	w_check(&w, fdt_finish(buf));
 	if (w.err)

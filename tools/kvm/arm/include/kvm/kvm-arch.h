@@ -52,8 +52,8 @@
 #define KVM_VIRTIO_MMIO_START	0x0a000000ULL
 #define KVM_VIRTIO_MMIO_SIZE	0x01000000ULL
 
-#define ARM_PCI_ECAM_BASE	0x30000000ULL
-#define ARM_PCI_ECAM_SIZE	0x00100000ULL	/* bus 0: 32 devices x 8 functions x 4 KiB */
+#define KVM_PCI_ECAM_BASE	0x30000000ULL
+#define KVM_PCI_ECAM_SIZE	0x00100000ULL	/* bus 0: 32 devices x 8 functions x 4 KiB */
 #define KVM_PCI_MMIO_START	0x40000000ULL
 #define KVM_PCI_MMIO_SIZE	0x40000000ULL
 
@@ -77,9 +77,12 @@
 				  ARM_UART_BASE + 3 * ARM_UART_STRIDE }
 #define KVM_SERIAL_IRQS		{ 0, 1, 2, 3 }
 
-/* PCI needs the ECAM host bridge; virtio-mmio is described in the DT. */
-#define KVM_VIRTIO_DEFAULT_TRANSPORT		VIRTIO_TRANSPORT_MMIO
-#define KVM_VIRTIO_DEFAULT_TRANSPORT_NAME	"mmio"
+/*
+ * virtio 1.x over PCI (the ECAM host bridge, MSI-X through the ITS) by
+ * default, as on x86; --virtio-transport mmio gives DT virtio-mmio nodes.
+ */
+#define KVM_VIRTIO_DEFAULT_TRANSPORT		VIRTIO_TRANSPORT_PCI
+#define KVM_VIRTIO_DEFAULT_TRANSPORT_NAME	"pci"
 
 /* As many GICv3 redistributors as fit below the virtio-mmio area. */
 #define KVM_ARCH_MAX_VCPUS	((int)((ARM_GIC_REDIST_END - ARM_GIC_REDIST_BASE) / \
