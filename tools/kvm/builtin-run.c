@@ -253,7 +253,7 @@ int cmd_run(int argc, const char **argv)
 
 		OPT_GROUP("Kernel options:"),
 		OPT_STRING('k', "kernel", &cfg->kernel_filename, "kernel",
-			   "the kernel: a bzImage, or an ELF vmlinux with a PVH entry"),
+			   "the kernel: x86 a bzImage or an ELF vmlinux with a PVH entry, arm64 an Image or Image.gz"),
 		OPT_STRING('i', "initrd", &cfg->initrd_filename, "initrd",
 			   "the initial ramdisk"),
 		OPT_STRING('p', "params", &cfg->kernel_cmdline, "params",
