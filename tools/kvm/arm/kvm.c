@@ -14,6 +14,7 @@
 #include "kvm/arm.h"
 #include "kvm/debug-stats.h"
 #include "kvm/kvm.h"
+#include "kvm/kvm-cpu.h"
 
 static const struct kvm_cap_req arm_required_caps[] = {
 	KVM_CAP_REQ(ONE_REG),
@@ -76,8 +77,9 @@ int kvm__arch_load_kernel(struct kvm *kvm)
 
 /*
  * The UART is described in the device tree, and /chosen's stdout-path
- * names it, so a bare "earlycon" finds it.  panic=-1 turns a guest
- * panic into a reset, which ends lkvm (PSCI SYSTEM_RESET).
+ * names it, so a bare "earlycon" finds it (as x86's earlyprintk=ttyS0,
+ * it shows what happens before the 8250 driver is up).  panic=-1 turns
+ * a guest panic into a reset, which ends lkvm (PSCI SYSTEM_RESET).
  */
 const char *kvm__arch_default_cmdline(struct kvm *kvm)
 {
@@ -85,21 +87,39 @@ const char *kvm__arch_default_cmdline(struct kvm *kvm)
 			      !strcmp(kvm->cfg.console, "virtio");
 
 	if (virtio_console)
-		return "console=hvc0 panic=-1";
-	return "console=ttyS0 panic=-1";
+		return "console=hvc0 earlycon panic=-1";
+	return "console=ttyS0 earlycon panic=-1";
 }
 
 /*
- * The architected timer counts on while the vCPUs are parked: the guest
- * sees the pause as time that passed.
+ * The guest's virtual counter (CNTVCT) is saved at pause and put back at
+ * resume, so that the paused time does not count: KVM moves the
+ * counter's offset when it is written.  vCPU 0's counter is the VM's.
  */
 int kvm__arch_pause(struct kvm *kvm)
 {
+	struct kvm_one_reg reg = {
+		.id = KVM_REG_ARM_TIMER_CNT,
+		.addr = (unsigned long)&kvm->paused_clock,
+	};
+
+	if (ioctl(kvm->cpus[0]->vcpu_fd, KVM_GET_ONE_REG, &reg) < 0)
+		return -errno;
 	return 0;
 }
 
 int kvm__arch_resume(struct kvm *kvm)
 {
+	struct kvm_one_reg reg = {
+		.id = KVM_REG_ARM_TIMER_CNT,
+		.addr = (unsigned long)&kvm->paused_clock,
+	};
+	int i;
+
+	for (i = 0; i < kvm->nrcpus; i++) {
+		if (ioctl(kvm->cpus[i]->vcpu_fd, KVM_SET_ONE_REG, &reg) < 0)
+			return -errno;
+	}
 	return 0;
 }
 
