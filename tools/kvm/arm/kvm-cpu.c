@@ -13,6 +13,7 @@
 
 #include <linux/kernel.h>
 #include "kvm/log.h"
+#include "kvm/strbuf.h"
 
 #include "kvm/kvm.h"
 #include "kvm/kvm-cpu.h"
@@ -103,34 +104,64 @@ bool kvm_cpu__arch_handle_exit(struct kvm_cpu *vcpu)
 	return false;
 }
 
-void kvm_cpu__arch_show_registers(struct kvm_cpu *vcpu)
+void kvm_cpu__arch_dump_registers(struct kvm_cpu *vcpu, struct strbuf *sb)
 {
 	__u64 pc, pstate, sp, sp_el1, x[4];
-	int i, j;
+	int i, j, ret;
 
-	if (get_reg(vcpu, ARM_CORE_REG(regs.pc), &pc) < 0 ||
-	    get_reg(vcpu, ARM_CORE_REG(regs.pstate), &pstate) < 0 ||
-	    get_reg(vcpu, ARM_CORE_REG(regs.sp), &sp) < 0 ||
-	    get_reg(vcpu, ARM_CORE_REG(sp_el1), &sp_el1) < 0) {
-		error("vCPU %lu: cannot read the registers: %s", vcpu->cpu_id,
-		      strerror(errno));
+	ret = get_reg(vcpu, ARM_CORE_REG(regs.pc), &pc);
+	if (!ret)
+		ret = get_reg(vcpu, ARM_CORE_REG(regs.pstate), &pstate);
+	if (!ret)
+		ret = get_reg(vcpu, ARM_CORE_REG(regs.sp), &sp);
+	if (!ret)
+		ret = get_reg(vcpu, ARM_CORE_REG(sp_el1), &sp_el1);
+	if (ret) {
+		strbuf_addf(sb, "  (cannot read the registers: %s)\n",
+			    strerror(-ret));
 		return;
 	}
-	error("vCPU %lu registers:", vcpu->cpu_id);
-	error(" pc  %016llx pstate %08llx (EL%llu%s)", pc, pstate,
-	      (pstate >> 2) & 3, pstate & 1 ? "h" : "t");
-	error(" sp_el0 %016llx sp_el1 %016llx", sp, sp_el1);
+	strbuf_addf(sb, "  pc  %016llx pstate %08llx (EL%llu%s)\n", pc, pstate,
+		    (pstate >> 2) & 3, pstate & 1 ? "h" : "t");
+	strbuf_addf(sb, "  sp_el0 %016llx sp_el1 %016llx\n", sp, sp_el1);
 	for (i = 0; i < 31; i += 4) {
 		memset(x, 0, sizeof(x));
 		for (j = 0; j < 4 && i + j < 31; j++)
 			get_reg(vcpu, ARM_XREG(i + j), &x[j]);
-		if (i + 4 <= 31)
-			error(" x%-2d %016llx x%-2d %016llx x%-2d %016llx x%-2d %016llx",
-			      i, x[0], i + 1, x[1], i + 2, x[2], i + 3, x[3]);
-		else
-			error(" x%-2d %016llx x%-2d %016llx x%-2d %016llx",
-			      i, x[0], i + 1, x[1], i + 2, x[2]);
+		strbuf_addf(sb, "  x%-2d %016llx x%-2d %016llx x%-2d %016llx",
+			    i, x[0], i + 1, x[1], i + 2, x[2]);
+		if (i + 3 < 31)
+			strbuf_addf(sb, " x%-2d %016llx", i + 3, x[3]);
+		strbuf_addf(sb, "\n");
 	}
+}
+
+void kvm_cpu__arch_show_registers(struct kvm_cpu *vcpu)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *line, *next;
+
+	kvm_cpu__arch_dump_registers(vcpu, &sb);
+	error("vCPU %lu registers:", vcpu->cpu_id);
+	for (line = sb.buf; *line; line = next) {
+		next = strchrnul(line, '\n');
+		error(" %.*s", (int)(next - line - 1), line + 1);
+		if (*next)
+			next++;
+	}
+	strbuf_release(&sb);
+}
+
+/* arm64 has no NMI KVM could inject: lkvm debug --nmi says so. */
+int kvm_cpu__arch_nmi(struct kvm_cpu *vcpu)
+{
+	return -EOPNOTSUPP;
+}
+
+/* The frame pointer is x29 (AAPCS64). */
+int kvm_cpu__arch_get_fp(struct kvm_cpu *vcpu, u64 *fp)
+{
+	return get_reg(vcpu, ARM_XREG(29), fp);
 }
 
 int kvm_cpu__arch_get_pc_sp(struct kvm_cpu *vcpu, u64 *pc, u64 *sp)
