@@ -67,6 +67,23 @@ ok $? "--fragments --arch arm64" || sed 's/^/# /' "$tmp/err"
 	has tools/kvm/virtio/rng.c "$tmp/arm64" CONFIG_HW_RANDOM_VIRTIO=y &&
 	[ "$(grep '^# from ' "$tmp/arm64" | tail -n 1)" = "# from tools/kvm/config/arm64.config" ]
 ok $? "arm64: the generic devices' options, none of x86/"
+section tools/kvm/config/arm64.config "$tmp/arm64" | sed '/^# \[optional\]$/,$d' >"$tmp/arm64-req"
+for o in CONFIG_SERIAL_OF_PLATFORM CONFIG_SERIAL_EARLYCON CONFIG_PCI_HOST_GENERIC \
+	 CONFIG_ARM_GIC_V3 CONFIG_ARM_GIC_V3_ITS CONFIG_ARM_ARCH_TIMER CONFIG_ARM_PSCI_FW \
+	 CONFIG_PVPANIC_MMIO; do
+	grep -qx "$o=y" "$tmp/arm64-req" || { echo "# missing $o"; false; }
+done >"$tmp/arm64-missing"
+! [ -s "$tmp/arm64-missing" ]
+ok $? "arm64.config requires the UART's DT probe, ECAM, GICv3+ITS, timer, PSCI, pvpanic-mmio" ||
+	cat "$tmp/arm64-missing"
+has tools/kvm/virtio/mmio.c "$tmp/arm64" CONFIG_VIRTIO_MMIO=y &&
+	has tools/kvm/hw/serial.c "$tmp/arm64" CONFIG_SERIAL_8250_CONSOLE=y &&
+	has tools/kvm/virtio/9p.c "$tmp/arm64" CONFIG_9P_FS=y
+ok $? "arm64: virtio-mmio, the 8250 console and 9p come from their devices"
+! grep -q '^CONFIG_\(RTC_DRV_CMOS\|SERIO_I8042\|PVH\|X86_[A-Z_]*\|KVM_GUEST\)=' "$tmp/arm64"
+ok $? "arm64: no x86-only option (CMOS RTC, i8042, PVH, APICs, kvmclock)"
+! grep -q '^CONFIG_\(ARM_[A-Z0-9_]*\|SERIAL_OF_PLATFORM\|PVPANIC_MMIO\)=' "$tmp/x86"
+ok $? "x86: none of arm64.config's options"
 
 # A copy with a new device: one file, then one Makefile line.
 copy=$tmp/repo
