@@ -7,16 +7,22 @@
 #   kernels.sh tiny [--rebuild]   build the L2 test kernel: Debian's
 #                                 linux-source-6.1 + scripts/kvmconfig --tiny;
 #                                 prints the directory holding bzImage, vmlinux
+#                                 (arm64: Image, vmlinux)
 #   kernels.sh tiny-dwarf         the same kernel with DWARF line
 #                                 tables (for lkvm debug --dump's file:line),
-#                                 built in a tree of its own
-#   kernels.sh debian             fetch Debian's stock linux-image-amd64 and
+#                                 built in a tree of its own (x86)
+#   kernels.sh debian             fetch Debian's stock linux-image-amd64
+#                                 (arm64: linux-image-arm64:arm64) and
 #                                 unpack it; prints the directory holding
 #                                 vmlinuz, config and lib/modules/
+#   kernels.sh busybox            the guests' static busybox (arm64: fetch
+#                                 Debian's busybox-static:arm64); prints it
 #
-# The tiny kernel is kept per source package version and resulting
-# .config, and built incrementally (see lab_kernel_tiny).
-# LAB_TINY=DIR uses DIR/bzImage and DIR/vmlinux instead.
+# LAB_ARCH=x86 (default) or arm64 picks the guests' architecture; arm64
+# kernels are cross-built with $LAB_CROSS_COMPILE (aarch64-linux-gnu-).
+# The tiny kernel is kept per architecture, source package version and
+# resulting .config, and built incrementally (see lab_kernel_tiny), at
+# nice 19.  LAB_TINY=DIR uses DIR's images instead.
 # Sourced by lib.sh, which uses lab_kernel_tiny and lab_kernel_debian.
 
 LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
@@ -24,6 +30,36 @@ LAB_TREE=${LAB_TREE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)}
 LAB_KSRC_TAR=${LAB_KSRC_TAR:-/usr/src/linux-source-6.1.tar.xz}
 LAB_KSRC_PKG=${LAB_KSRC_PKG:-linux-source-6.1}
 LAB_JOBS=${LAB_JOBS:-2}
+LAB_ARCH=${LAB_ARCH:-x86}
+LAB_CROSS_COMPILE=${LAB_CROSS_COMPILE-aarch64-linux-gnu-}
+
+# Per architecture: kbuild's ARCH and CROSS_COMPILE, the tiny kernel's
+# image (make target and path in the build tree), the cache names' prefix
+# and Debian's kernel package (with its dpkg architecture).
+case "$LAB_ARCH" in
+x86|x86_64|amd64)
+	LAB_ARCH=x86
+	lab_karch=x86_64
+	lab_cross=
+	lab_kimage=bzImage
+	lab_kimage_path=arch/x86/boot/bzImage
+	lab_kprefix=
+	lab_debian_meta=linux-image-amd64
+	;;
+arm64|aarch64)
+	LAB_ARCH=arm64
+	lab_karch=arm64
+	lab_cross=$LAB_CROSS_COMPILE
+	lab_kimage=Image
+	lab_kimage_path=arch/arm64/boot/Image
+	lab_kprefix=arm64-
+	lab_debian_meta=linux-image-arm64:arm64
+	;;
+*)
+	echo "lab: LAB_ARCH=$LAB_ARCH: x86 or arm64" >&2
+	return 2 2>/dev/null || exit 2
+	;;
+esac
 
 lab_msg()
 {
@@ -82,14 +118,14 @@ lab_config_hash()
 {
 	{
 		cat "$LAB_TREE/scripts/kvmconfig"
-		"$LAB_TREE/scripts/kvmconfig" --fragments --arch x86_64
+		"$LAB_TREE/scripts/kvmconfig" --fragments --arch "$lab_karch"
 	} | sha256sum | cut -c1-12
 }
 
 # The tiny guest kernel.  Its images are kept per configuration, in
-# tiny-VERSION-HASH with HASH of the .config that kvmconfig produced, so a
-# change to kvmconfig or its fragments that leaves the configuration alone
-# costs one kvmconfig run, not a kernel build.  The build itself happens in
+# tiny-[arm64-]VERSION-HASH with HASH of the .config that kvmconfig
+# produced, so a change to kvmconfig or its fragments that leaves the
+# configuration alone costs one kvmconfig run, not a kernel build.  The build itself happens in
 # one persistent tree per source version, so a changed configuration
 # rebuilds only what it touches.  tiny-inputs/ remembers which images the
 # current inputs gave, so that unchanged inputs cost nothing at all.
@@ -97,14 +133,15 @@ lab_kernel_tiny()
 {
 	local rebuild=$1 src ver key build cfg out
 
-	# A kernel of one's own: a directory with bzImage and vmlinux.
+	# A kernel of one's own: a directory with bzImage (arm64: Image) and
+	# vmlinux.
 	if [ -n "$LAB_TINY" ]; then
 		echo "$LAB_TINY"
 		return 0
 	fi
-	lab_lock tiny
+	lab_lock "${lab_kprefix}tiny"
 	src=$(lab_ksrc) || { lab_unlock; return 1; }
-	ver=$(lab_ksrc_version)
+	ver=$lab_kprefix$(lab_ksrc_version)
 	key=$LAB_CACHE/tiny-inputs/$ver-$(lab_config_hash)
 	if [ -z "$rebuild" ] && out=$(cat "$key" 2>/dev/null) && [ -f "$out/.built" ]; then
 		lab_unlock
@@ -117,7 +154,8 @@ lab_kernel_tiny()
 	# kvmconfig keeps an existing .config: start from tinyconfig each time,
 	# so that the result depends on the inputs only.
 	rm -f "$build/.config"
-	if ! "$LAB_TREE/scripts/kvmconfig" --tiny --arch x86_64 -O "$build" "$src" >&2; then
+	if ! CROSS_COMPILE=$lab_cross \
+	     "$LAB_TREE/scripts/kvmconfig" --tiny --arch "$lab_karch" -O "$build" "$src" >&2; then
 		lab_msg "kvmconfig failed for the tiny guest kernel"
 		lab_unlock
 		return 1
@@ -128,14 +166,15 @@ lab_kernel_tiny()
 		lab_msg "building the tiny guest kernel in $build (-j$LAB_JOBS, minutes)"
 		rm -rf "$out"
 		mkdir -p "$out"
-		if ! make -s -C "$src" O="$build" ARCH=x86_64 -j"$LAB_JOBS" \
-				bzImage vmlinux >"$out/build.log" 2>&1; then
+		if ! nice -n 19 make -s -C "$src" O="$build" ARCH="$lab_karch" \
+				CROSS_COMPILE="$lab_cross" -j"$LAB_JOBS" \
+				"$lab_kimage" vmlinux >"$out/build.log" 2>&1; then
 			tail -n 30 "$out/build.log" >&2
 			lab_msg "tiny kernel build failed, log: $out/build.log"
 			lab_unlock
 			return 1
 		fi
-		cp "$build/arch/x86/boot/bzImage" "$out/bzImage"
+		cp "$build/$lab_kimage_path" "$out/$lab_kimage"
 		cp "$build/vmlinux" "$out/vmlinux"
 		cp "$build/.config" "$out/config"
 		touch "$out/.built"
@@ -197,10 +236,11 @@ lab_kernel_tiny_dwarf()
 	echo "$out"
 }
 
-# The versioned package linux-image-amd64 points at, e.g. linux-image-6.1.0-56-amd64.
+# The versioned package linux-image-amd64 points at, e.g.
+# linux-image-6.1.0-56-amd64 (arm64: linux-image-6.1.0-56-arm64:arm64).
 lab_debian_pkg()
 {
-	apt-cache depends linux-image-amd64 2>/dev/null |
+	apt-cache depends "$lab_debian_meta" 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n 1
 }
 
@@ -211,9 +251,9 @@ lab_kernel_debian()
 	local pkg out deb
 
 	pkg=$(lab_debian_pkg)
-	[ -n "$pkg" ] || { lab_msg "cannot resolve linux-image-amd64 (apt-get update?)"; return 1; }
-	out=$LAB_CACHE/$pkg
-	lab_lock debian
+	[ -n "$pkg" ] || { lab_msg "cannot resolve $lab_debian_meta (apt-get update?)"; return 1; }
+	out=$LAB_CACHE/${pkg%:*}
+	lab_lock "${lab_kprefix}debian"
 	if [ ! -f "$out/.unpacked" ]; then
 		lab_msg "fetching $pkg"
 		rm -rf "$out"
@@ -235,12 +275,49 @@ lab_kernel_debian()
 	echo "$out"
 }
 
+# The static busybox of the guests and L1: the host's on x86, Debian's
+# busybox-static:arm64 (fetched and unpacked once per version) on arm64;
+# LAB_BUSYBOX=FILE uses FILE.  Prints its path.
+lab_busybox()
+{
+	local ver out deb
+
+	if [ -n "$LAB_BUSYBOX" ] || [ "$LAB_ARCH" = x86 ]; then
+		echo "${LAB_BUSYBOX:-/bin/busybox}"
+		return 0
+	fi
+	ver=$(apt-cache policy busybox-static:arm64 2>/dev/null |
+		sed -n 's/^ *Candidate: \(.*\)$/\1/p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+		{ lab_msg "cannot resolve busybox-static:arm64 (dpkg --add-architecture arm64; apt-get update)"; return 1; }
+	out=$LAB_CACHE/busybox-static-arm64-${ver//[:\/]/_}
+	lab_lock arm64-busybox
+	if [ ! -f "$out/.unpacked" ]; then
+		lab_msg "fetching busybox-static:arm64 $ver"
+		rm -rf "$out"
+		mkdir -p "$out/deb"
+		if ! (cd "$out/deb" && apt-get download -qq "busybox-static:arm64=$ver" >&2) ||
+		   ! deb=$(ls "$out"/deb/*.deb) || ! dpkg -x "$deb" "$out/root" ||
+		   [ ! -x "$out/root/bin/busybox" ]; then
+			lab_msg "could not fetch busybox-static:arm64"
+			lab_unlock
+			return 1
+		fi
+		rm -rf "$out/deb"
+		touch "$out/.unpacked"
+	fi
+	lab_unlock
+	echo "$out/root/bin/busybox"
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -e
 	case "$1" in
 	tiny)	lab_kernel_tiny "$([ "$2" = --rebuild ] && echo 1)" ;;
 	tiny-dwarf) lab_kernel_tiny_dwarf ;;
 	debian)	lab_kernel_debian ;;
-	*)	echo "usage: $0 tiny [--rebuild] | tiny-dwarf | debian" >&2; exit 2 ;;
+	busybox) lab_busybox ;;
+	*)	echo "usage: [LAB_ARCH=x86|arm64] $0 tiny [--rebuild] | tiny-dwarf | debian | busybox" >&2
+		exit 2 ;;
 	esac
 fi
