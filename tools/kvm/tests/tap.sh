@@ -14,7 +14,8 @@
 #   skip COUNT REASON   COUNT tests passed as "ok N # SKIP REASON"
 #   lkvm_has FEATURE    true when $LKVM was built with FEATURE (libelf,
 #                       libdw, liburing, libfdt, lockdep), as its
-#                       "version --build-options" says
+#                       "version --build-options" says (run through
+#                       $LKVM_EXEC when set: qemu-aarch64 for an arm64 one)
 #   tap_done            prints the plan "1..N" (unless the test printed
 #                       its own) and exits 1 when any test failed, else 0
 #
@@ -86,7 +87,8 @@ skip()
 
 lkvm_has()
 {
-	"$LKVM" version --build-options 2>/dev/null |
+	# shellcheck disable=SC2086
+	$LKVM_EXEC "$LKVM" version --build-options 2>/dev/null |
 		grep -q "^ *built with:.* $1\\( \\|\$\\)"
 }
 

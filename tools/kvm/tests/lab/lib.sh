@@ -10,11 +10,12 @@
 #
 # lab_case NAME [options] declares one guest boot:
 #   --kernel tiny|tiny-pvh|tiny-dwarf|debian  guest kernel (default tiny):
-#                       the cached kvmconfig --tiny build as bzImage, the same
-#                       kernel's vmlinux (PVH entry), that kernel built with
-#                       DWARF line tables (its vmlinux, PVH), or Debian's
-#                       stock kernel with its virtio/9p/ext4 modules loaded
-#                       by the guest's /init
+#                       the cached kvmconfig --tiny build as bzImage (arm64:
+#                       Image), the same kernel's vmlinux (PVH entry, x86
+#                       only), that kernel built with DWARF line tables (its
+#                       vmlinux, PVH, x86 only), or Debian's stock kernel
+#                       with its virtio/9p/ext4 modules loaded by the
+#                       guest's /init
 #   --guest FILE        guest test script (relative to this directory), run
 #                       by the guest's /init; prints TAP with tests/tap.sh's
 #                       ok/is/run/diag/skip
@@ -43,20 +44,33 @@
 #   --needs FEATURE     the case needs an lkvm built with FEATURE (libelf,
 #                       liburing, ...: lkvm version --build-options); it is
 #                       reported as skipped, with the reason, without it
+#   --x86-only WHY      the case tests something only x86 has (PVH, the
+#                       i8042, port I/O...): with LAB_ARCH=arm64 it is
+#                       reported as skipped, saying WHY
 #
 # lab_l1_prog PROG [NAME] puts a host program (with its shared libraries)
 # into L1 as /bin/NAME (default: its own name), for --pre and --post: the
 # peers of a test, such as iperf3.  In direct mode the host's is used.
 #
+# lab_skip_all WHY: the whole file does not apply to LAB_ARCH (TAP skip).
+#
 # All cases of one lab_run share one L1 boot.  LKVM_LAB=direct|nested
 # forces the mode (default: direct when the host's KVM is VMX/SVM based),
 # LAB_KEEP=1 keeps the work directory, LAB_VERBOSE=1 shows the L1 console.
+#
+# LAB_ARCH=arm64 (default x86) runs the same cases on arm64: L1 is
+# qemu-system-aarch64 -M virt with EL2 (Debian's arm64 kernel, KVM built
+# in), LKVM must be an arm64 lkvm (make check-lab-arm64 cross-builds one),
+# the guests are the arm64 builds of the same kernels, busybox is
+# Debian's busybox-static:arm64, and programs built for the guests or L1
+# are compiled with $LAB_CC (aarch64-linux-gnu-gcc).
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_DIR/kernels.sh"
 . "$LAB_DIR/../tap.sh"
 
 LKVM=${LKVM:-$LAB_TREE/tools/kvm/lkvm}
+# The peer QEMU (benchmarks, --vmm qemu) and, on x86, L1's.
 LAB_QEMU=${LAB_QEMU:-qemu-system-x86_64}
 LAB_CMDLINE_DEFAULT="console=ttyS0 quiet panic=-1"
 # One L1 CPU: the freezes of L1 (see README) came with two, whose vCPU
@@ -67,11 +81,44 @@ LAB_L1_CPUS=${LAB_L1_CPUS:-1}
 # L1's console shows warnings (a soft lockup's backtrace, on every CPU)
 # but not the boot chatter.
 LAB_L1_APPEND=${LAB_L1_APPEND-quiet loglevel=5 softlockup_all_cpu_backtrace=1}
-# KVM, virtio-blk for the results disk, and tun + vhost_net for the
-# guests' taps (virtio-net's tap and vhost-net backends).
-LAB_L1_MODULES="irqbypass ccp kvm kvm_amd virtio_pci virtio_blk tun vhost_net"
-LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
-	virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4 pvpanic_pci"
+
+# Per architecture: L1's QEMU, machine and console, its modules and the
+# Debian guest kernel's, the compiler of the programs the lab puts into
+# L1 and the guests, and where their shared libraries live.
+# L1's modules: KVM (x86; built in on arm64), virtio-blk for the results
+# disk, and tun + vhost_net for the guests' taps (virtio-net's tap and
+# vhost-net backends).  Debian's arm64 kernel has no pvpanic driver.
+case "$LAB_ARCH" in
+x86)
+	LAB_L1_QEMU=${LAB_L1_QEMU:-$LAB_QEMU}
+	lab_l1_machine="-cpu EPYC,+svm,+npt"
+	lab_l1_console=ttyS0
+	lab_l1_kvm="nested SVM"
+	LAB_L1_MODULES="irqbypass ccp kvm kvm_amd virtio_pci virtio_blk tun vhost_net"
+	LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
+		virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4 pvpanic_pci"
+	LAB_CC=${LAB_CC:-cc}
+	lab_readelf=readelf
+	lab_strip=strip
+	lab_multiarch=x86_64-linux-gnu
+	;;
+arm64)
+	LAB_L1_QEMU=${LAB_L1_QEMU:-qemu-system-aarch64}
+	lab_l1_machine="-M virt,virtualization=on,gic-version=3 -cpu max,sve=off,pauth=off"
+	lab_l1_console=ttyAMA0
+	lab_l1_kvm="EL2, KVM built in"
+	LAB_L1_MODULES="virtio_pci virtio_blk tun vhost_net"
+	LAB_L2_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
+		virtio_rng virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4"
+	LAB_CC=${LAB_CC:-${LAB_CROSS_COMPILE}gcc}
+	lab_readelf=${LAB_CROSS_COMPILE}readelf
+	lab_strip=${LAB_CROSS_COMPILE}strip
+	lab_multiarch=aarch64-linux-gnu
+	# The lkvm on this host (lkvm_has, lkvm version) is an arm64 one.
+	command -v qemu-aarch64 >/dev/null && LKVM_EXEC=${LKVM_EXEC:-qemu-aarch64}
+	;;
+esac
+export LAB_CC
 
 lab_cases=()
 lab_skipped=()
@@ -99,6 +146,7 @@ lab_case()
 {
 	local name=$1 dir k=tiny guest="" opts="" cmdline=$LAB_CMDLINE_DEFAULT
 	local env="" rc=0 timeout=30 vmm=lkvm end=1 check="" f kfile initrds needs=""
+	local x86only=""
 
 	shift
 	[[ "$name" =~ ^[A-Za-z0-9_.-]+$ ]] || lab_die "bad case name '$name'"
@@ -126,21 +174,35 @@ lab_case()
 		--timeout)	timeout=$2 ;;
 		--vmm)		vmm=$2 ;;
 		--needs)	needs+=" $2" ;;
+		--x86-only)	x86only=$2 ;;
 		--no-end)	end= ; shift; continue ;;
 		*)		lab_die "lab_case $name: unknown option $1" ;;
 		esac
 		shift 2
 	done
 
+	# On arm64: what is x86's only, and QEMU as a peer (not in the arm64
+	# lab yet).
+	if [ "$LAB_ARCH" != x86 ] && [ -n "$x86only" ]; then
+		lab_skip_case "$dir" "$name: x86 only: $x86only"
+		return 0
+	fi
+	if [ "$LAB_ARCH" != x86 ] && [ "$vmm" = qemu ]; then
+		lab_skip_case "$dir" "$name: no QEMU peer in the $LAB_ARCH lab"
+		return 0
+	fi
+	if [ "$LAB_ARCH" != x86 ] && { [ "$k" = tiny-pvh ] || [ "$k" = tiny-dwarf ]; }; then
+		lab_skip_case "$dir" "$name: x86 only: PVH boot"
+		return 0
+	fi
 	for f in $needs; do
 		lkvm_has "$f" && continue
-		rm -rf "$dir"
-		lab_skipped+=("$name: lkvm was built without $f")
+		lab_skip_case "$dir" "$name: lkvm was built without $f"
 		return 0
 	done
 
 	case "$k" in
-	tiny)		kfile=k/tiny-bzImage; initrds="i/base.cpio.gz" ;;
+	tiny)		kfile=k/tiny-$lab_kimage; initrds="i/base.cpio.gz" ;;
 	tiny-pvh)	kfile=k/tiny-vmlinux; initrds="i/base.cpio.gz" ;;
 	tiny-dwarf)	kfile=k/tiny-dwarf-vmlinux; initrds="i/base.cpio.gz" ;;
 	debian)		kfile=k/debian-vmlinuz; initrds="i/base.cpio.gz i/debian-mods.cpio.gz" ;;
@@ -163,11 +225,26 @@ lab_case()
 	lab_cases+=("$name|$(basename "$dir")|$rc|$end|$check")
 }
 
-# lab_l1_prog PROG [NAME]: see the header.
+lab_skip_case()
+{
+	rm -rf "$1"
+	lab_skipped+=("$2")
+}
+
+# lab_skip_all WHY: see the header.
+lab_skip_all()
+{
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# lab_l1_prog PROG [NAME]: see the header.  Only the host's programs:
+# x86's.
 lab_l1_prog()
 {
 	local p
 
+	[ "$LAB_ARCH" = x86 ] || lab_die "lab_l1_prog $1: no $LAB_ARCH programs for L1 yet"
 	p=$(command -v "$1") || lab_die "no program $1 (tools/kvm/scripts/install-deps)"
 	lab_l1_progs+=("$p:${2:-$(basename "$p")}")
 }
@@ -187,7 +264,7 @@ lab_cpio()
 lab_busybox_root()
 {
 	mkdir -p "$1/bin" "$1/proc" "$1/sys" "$1/dev" "$1/tmp"
-	cp "${LAB_BUSYBOX:-/bin/busybox}" "$1/bin/busybox"
+	cp "$lab_busybox_bin" "$1/bin/busybox"
 	ln -sf busybox "$1/bin/sh"
 }
 
@@ -236,18 +313,80 @@ lab_mods_into()
 	done <"$dest/lab.order"
 }
 
-# lab_copy_prog BIN ROOT DEST: the program and the shared libraries ldd
-# lists, plus libgcc_s.so.1 that glibc dlopens for pthread_cancel.
+# lab_find_lib SONAME: the host's library of LAB_ARCH with that name.
+# The arm64 ones are Debian's multiarch packages (libfoo:arm64) or the
+# cross toolchain's.
+lab_find_lib()
+{
+	local d
+
+	if [ "$LAB_ARCH" = x86 ]; then
+		ldconfig -p | sed -n "s/.*$1 (libc6,x86-64) => //p" | head -n 1
+		return
+	fi
+	for d in /lib/$lab_multiarch /usr/lib/$lab_multiarch /usr/$lab_multiarch/lib; do
+		[ ! -e "$d/$1" ] || { echo "$d/$1"; return; }
+	done
+}
+
+# lab_libs FILE: the shared libraries FILE needs, one path a line, and
+# their own, and its program interpreter.  ldd runs the program's loader,
+# so it can only read the host's own binaries: a foreign one's are found
+# by walking DT_NEEDED with its architecture's readelf.
+lab_libs()
+{
+	local -A seen=()
+
+	if [ "$LAB_ARCH" = x86 ]; then
+		ldd "$1" 2>/dev/null | grep -o '/[^ ]*'
+		return
+	fi
+	"$lab_readelf" -l "$1" 2>/dev/null |
+		sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p'
+	lab_libs_needed "$1"
+}
+
+lab_libs_needed()
+{
+	local n p
+
+	for n in $("$lab_readelf" -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+		[ -z "${seen[$n]}" ] || continue
+		seen[$n]=1
+		p=$(lab_find_lib "$n")
+		[ -n "$p" ] || { echo "lab: no $LAB_ARCH library $n (for $1)" >&2; continue; }
+		echo "$p"
+		lab_libs_needed "$p"
+	done
+}
+
+# lab_copy_lib PATH ROOT: PATH's file at PATH in ROOT (a foreign
+# library, which the host has in its multiarch directory, lands in the
+# directory the guest's loader searches, /lib/MULTIARCH).
+lab_copy_lib()
+{
+	local src=$1 dest=$1
+
+	case "$1" in
+	/usr/$lab_multiarch/lib/*)	dest=/lib/$lab_multiarch/${1##*/} ;;
+	esac
+	# The loader, where only the cross toolchain has it.
+	[ -e "$src" ] || src=$(lab_find_lib "${1##*/}")
+	[ -e "$2/$dest" ] || install -D "$(readlink -f "$src")" "$2/$dest"
+}
+
+# lab_copy_prog BIN ROOT DEST: the program and the shared libraries it
+# needs, plus libgcc_s.so.1 that glibc dlopens for pthread_cancel.
 lab_copy_prog()
 {
 	local lib
 
 	install -D -m 755 "$1" "$2/$3"
 	# Debug info only slows down unpacking the L1 initramfs under TCG.
-	strip --strip-debug "$2/$3"
-	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*') \
-		   $(ldconfig -p | sed -n 's/.*libgcc_s.so.1 (libc6,x86-64) => //p' | head -n 1); do
-		[ -e "$2/$lib" ] || install -D "$(readlink -f "$lib")" "$2/$lib"
+	"$lab_strip" --strip-debug "$2/$3"
+	"$lab_readelf" -d "$1" 2>/dev/null | grep -q '(NEEDED)' || return 0
+	for lib in $(lab_libs "$1") $(lab_find_lib libgcc_s.so.1); do
+		lab_copy_lib "$lib" "$2"
 	done
 }
 
@@ -258,10 +397,10 @@ lab_copy_dlopened()
 {
 	local so lib
 
-	so=$(ldconfig -p | sed -n "s/.*$1 (libc6,x86-64) => //p" | head -n 1)
+	so=$(lab_find_lib "$1")
 	[ -n "$so" ] || return 0
-	for lib in "$so" $(ldd "$so" 2>/dev/null | grep -o '/[^ ]*'); do
-		[ -e "$2/$lib" ] || install -D "$(readlink -f "$lib")" "$2/$lib"
+	for lib in "$so" $(lab_libs "$so"); do
+		lab_copy_lib "$lib" "$2"
 	done
 }
 
@@ -271,7 +410,14 @@ lab_mode()
 	direct|nested)
 		echo "$LKVM_LAB" ;;
 	auto)
-		if { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } &&
+		if [ "$LAB_ARCH" = arm64 ]; then
+			# Direct on an arm64 host with KVM only.
+			if [ "$(uname -m)" = aarch64 ] && [ -w /dev/kvm ]; then
+				echo direct
+			else
+				echo nested
+			fi
+		elif { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } &&
 		   [ -w /dev/kvm ]; then
 			echo direct
 		else
@@ -290,13 +436,14 @@ lab_populate()
 
 	mkdir -p "$root/k" "$root/i" "$root/bin"
 	cp "$LAB_DIR/driver.sh" "$LAB_DIR/../tap.sh" "$root/"
+	lab_busybox_bin=$(lab_busybox) || lab_die "no $LAB_ARCH busybox"
 	if [[ "$lab_need" == *" tiny-dwarf "* ]]; then
 		tiny=$(lab_kernel_tiny_dwarf) || lab_die "no tiny guest kernel with DWARF"
 		cp "$tiny/vmlinux" "$root/k/tiny-dwarf-vmlinux"
 	fi
 	if [[ "$lab_need" == *" tiny "* ]] || [[ "$lab_need" == *" tiny-pvh "* ]]; then
 		tiny=$(lab_kernel_tiny) || lab_die "no tiny guest kernel"
-		cp "$tiny/bzImage" "$root/k/tiny-bzImage"
+		cp "$tiny/$lab_kimage" "$root/k/tiny-$lab_kimage"
 		[[ "$lab_need" != *" tiny-pvh "* ]] || cp "$tiny/vmlinux" "$root/k/tiny-vmlinux"
 	fi
 	if [[ "$lab_need" == *" debian "* ]] || [ "$lab_mode" = nested ]; then
@@ -437,10 +584,11 @@ lab_boot_l1()
 	lab_build_l1 "$lab_work/l1"
 	rm -f "$img"
 	truncate -s 2G "$img"
-	"$LAB_QEMU" -accel tcg,thread=multi -cpu EPYC,+svm,+npt -m 4096 -smp "$LAB_L1_CPUS" \
+	# shellcheck disable=SC2086
+	"$LAB_L1_QEMU" $lab_l1_machine -accel tcg,thread=multi -m 4096 -smp "$LAB_L1_CPUS" \
 		-nodefaults -no-user-config -nographic -serial stdio -no-reboot \
 		-kernel "$lab_deb_vmlinuz" -initrd "$lab_work/l1.cpio" \
-		-append "console=ttyS0 panic=-1 $LAB_L1_APPEND" \
+		-append "console=$lab_l1_console panic=-1 $LAB_L1_APPEND" \
 		-drive file="$img",format=raw,if=virtio </dev/null >>"$log" 2>&1 &
 	qemu=$!
 	[ -z "$LAB_VERBOSE" ] || tail -n 0 -f "$log" --pid=$qemu >&2 &
@@ -574,9 +722,10 @@ lab_run()
 	local c name dir want end check l1ok
 
 	[ -x "$LKVM" ] || lab_die "no lkvm binary at $LKVM (make -C tools/kvm)"
+	[ "$LAB_ARCH" = x86 ] || "$lab_readelf" -h "$LKVM" 2>/dev/null | grep -q 'Machine:.*AArch64' ||
+		lab_die "LKVM=$LKVM is not an arm64 lkvm (make -C tools/kvm check-lab-arm64 builds one)"
 	# An lkvm built with LOCKDEP=1 must get through every boot silently.
-	"$LKVM" version --build-options 2>/dev/null | grep -qw lockdep &&
-		lab_lockdep=y
+	lkvm_has lockdep && lab_lockdep=y
 	lab_populate "$lab_root"
 	if [ "$lab_mode" = nested ]; then
 		lab_run_l1
@@ -584,7 +733,7 @@ lab_run()
 		ok $? "lab: L1 booted under QEMU TCG and its results came back" ||
 			lab_show "$lab_work/l1.log"
 		[ -f "$lab_work/out/lab/kvm" ]
-		ok $? "lab: /dev/kvm is usable in L1 (nested SVM)"
+		ok $? "lab: /dev/kvm is usable in L1 ($lab_l1_kvm)"
 	else
 		mkdir -p "$lab_work/out"
 		TMPDIR=$lab_work LKVM=$LKVM QEMU=$(command -v "$LAB_QEMU") \
