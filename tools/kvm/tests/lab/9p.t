@@ -24,7 +24,7 @@
 
 tmp=$lab_work/9p-t
 mkdir -p "$tmp"
-cc -static -O2 -o "$tmp/9p-tool" "$LAB_DIR/9p/tool.c" ||
+"$LAB_CC" -static -O2 -o "$tmp/9p-tool" "$LAB_DIR/9p/tool.c" ||
 	lab_die "cannot build 9p/9p-tool (static libc?)"
 tar -cf "$tmp/src.tar" -C "$LAB_TREE/tools" --exclude='*.[od]' \
 	include lib kvm/include kvm/virtio kvm/guest/init.c

@@ -12,7 +12,7 @@
 
 tmp=$lab_work/control-t
 mkdir -p "$tmp"
-cc -static -O2 -Wall -D_GNU_SOURCE -I"$LAB_TREE/tools/include" -o "$tmp/ctl-tool" "$LAB_DIR/control/ctl-tool.c" ||
+"$LAB_CC" -static -O2 -Wall -D_GNU_SOURCE -I"$LAB_TREE/tools/include" -o "$tmp/ctl-tool" "$LAB_DIR/control/ctl-tool.c" ||
 	lab_die "cannot build control/ctl-tool (static libc?)"
 
 # The guest ticks for about a minute of its own time; lkvm stop ends it.

@@ -19,6 +19,7 @@
 
 tmp=$lab_work/gdb-t
 mkdir -p "$tmp"
+[ "$LAB_ARCH" = x86 ] || lab_skip_all "x86 only: lkvm's gdb stub is x86's (x86/gdb.c)"
 lab_l1_prog gdb
 
 # Debian's gdb embeds Python and will not start without its standard

@@ -148,6 +148,9 @@ lab_case()
 	local env="" rc=0 timeout=30 vmm=lkvm end=1 check="" f kfile initrds needs=""
 	local x86only=""
 
+	# Every guest script may ask which architecture it runs on.
+	env="export LAB_ARCH=$LAB_ARCH"$'\n'
+
 	shift
 	[[ "$name" =~ ^[A-Za-z0-9_.-]+$ ]] || lab_die "bad case name '$name'"
 	dir=$lab_root/cases/$(printf '%02d' ${#lab_cases[@]})-$name
@@ -228,7 +231,13 @@ lab_case()
 lab_skip_case()
 {
 	rm -rf "$1"
-	lab_skipped+=("$2")
+	lab_skip "$2"
+}
+
+# lab_skip WHY: one skipped test, reported with the cases'.
+lab_skip()
+{
+	lab_skipped+=("$1")
 }
 
 # lab_skip_all WHY: see the header.

@@ -31,7 +31,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-if ! "$LKVM" run --help 2>&1 | grep -q -- '--network'; then
+# shellcheck disable=SC2086
+if ! $LKVM_EXEC "$LKVM" run --help 2>&1 | grep -q -- '--network'; then
 	echo "1..0 # SKIP lkvm has no --network (virtio-net)"
 	exit 0
 fi
@@ -39,7 +40,7 @@ fi
 size=${NET_TEST_SIZE:-4194304}
 net=$lab_l1root/net
 mkdir -p "$lab_root/net"
-cc -static -O2 -Wall -o "$lab_root/net/dnsd" "$LAB_DIR/net/dnsd.c" ||
+"$LAB_CC" -static -O2 -Wall -o "$lab_root/net/dnsd" "$LAB_DIR/net/dnsd.c" ||
 	lab_die "cannot build net/dnsd (static libc?)"
 install -m 755 "$LAB_DIR/net/peer.sh" "$LAB_DIR/net/tap-up" "$lab_root/net/"
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A guest kernel panic fails lkvm: Linux's pvpanic-pci driver reports it
-# to lkvm's pvpanic device, lkvm says so on stderr and exits with 2 once
+# A guest kernel panic fails lkvm: Linux's pvpanic-pci driver (on arm64
+# pvpanic-mmio, the device is in the device tree) reports it to lkvm's
+# pvpanic device, lkvm says so on stderr and exits with 2 once
 # the guest has rebooted (panic=-1) or, if it stays down (panic=0), after
 # a grace period.  "echo c >/proc/sysrq-trigger" crashes the guest kernel
 # for real.  A clean "reboot -f" ending with 0 is boot.t's reboot case.
@@ -12,15 +13,22 @@
 # The guest's last TAP lines must be out of the UART before the crash:
 # with two CPUs, the tty's interrupt-driven output and the panic's
 # console writes interleave in pieces (seen under lockdep in CI).
-crash='is "$(cat /sys/bus/pci/drivers/pvpanic-pci/*/capability 2>&1)" 3 \
-	"pvpanic-pci bound to our device, offers PANICKED and CRASH_LOADED"
+if [ "$LAB_ARCH" = x86 ]; then
+	drv=/sys/bus/pci/drivers/pvpanic-pci
+else
+	drv=/sys/bus/platform/drivers/pvpanic-mmio
+fi
+crash='is "$(cat '$drv'/*/capability 2>&1)" 3 \
+	"'${drv##*/}' bound to our device, offers PANICKED and CRASH_LOADED"
 is "$(dmesg | grep -c "earlyprintk.*already used")" 0 \
 	"no earlyprintk error at boot"
 sleep 1
 echo c >/proc/sysrq-trigger'
 
-nocrash='is "$(ls /sys/bus/pci/drivers/pvpanic-pci | grep -c :)" 0 \
-	"--no-pvpanic: no device for pvpanic-pci"
+# A bound device is a link in the driver's directory, named by its PCI
+# address (x86) or its device tree node (arm64: ADDRESS.pvpanic...).
+nocrash='is "$(ls '$drv' | grep -c "[:.]")" 0 \
+	"--no-pvpanic: no device for '${drv##*/}'"
 sleep 1
 echo c >/proc/sysrq-trigger'
 
