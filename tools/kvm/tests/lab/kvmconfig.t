@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # scripts/kvmconfig on the lab's kernel source (no guest is booted):
-# tinyconfig + fragments sticks, a second run changes nothing, and a
-# required option that cannot be set fails the run and is named.
+# tinyconfig + fragments sticks, for x86_64 and for arm64 (cross), a
+# second run changes nothing, and a required option that cannot be set
+# fails the run and is named.
 
 . "$(dirname "$0")/kernels.sh"
 
@@ -12,6 +13,7 @@ t()
 {
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+	return "$1"
 }
 
 src=$(lab_ksrc) || { echo "1..0 # SKIP no kernel source ($LAB_KSRC_TAR)"; exit 0; }
@@ -30,6 +32,25 @@ cp "$tmp/o/.config" "$tmp/config.1"
 t $? "second run succeeds"
 cmp -s "$tmp/config.1" "$tmp/o/.config"
 t $? "second run changes nothing"
+
+# An arm64 tree: the same source, cross-configured.
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+	"$kc" --tiny --arch arm64 -O "$tmp/a" "$src" >"$tmp/log-arm64" 2>&1
+	t $? "kvmconfig --tiny --arch arm64 succeeds" || sed 's/^/# /' "$tmp/log-arm64"
+	for o in ARM64 SERIAL_8250_CONSOLE SERIAL_OF_PLATFORM VIRTIO_MMIO PCI_HOST_GENERIC \
+		 VIRTIO_PCI ARM_GIC_V3_ITS ARM_ARCH_TIMER ARM_PSCI_FW PVPANIC_MMIO 9P_FS \
+		 DEVTMPFS RD_GZIP; do
+		grep -q "^CONFIG_$o=y" "$tmp/a/.config" || echo "# CONFIG_$o missing"
+	done >"$tmp/arm64-missing"
+	grep -q '^CONFIG_MODULES=y' "$tmp/a/.config" && echo "# CONFIG_MODULES=y"
+	! [ -s "$tmp/arm64-missing" ] && ! grep -q '^CONFIG_MODULES=y' "$tmp/a/.config"
+	t $? "tiny arm64 config has the DT UART, virtio-mmio and -pci, GICv3 ITS, PSCI, pvpanic-mmio built in" ||
+		cat "$tmp/arm64-missing"
+else
+	n=$((n + 2))
+	echo "ok $((n - 1)) # SKIP no aarch64-linux-gnu-gcc (install-deps)"
+	echo "ok $n # SKIP no aarch64-linux-gnu-gcc (install-deps)"
+fi
 
 # A copy of the script and of what it reads (the fragments, the Makefile
 # and the sources it builds), whose fragments ask for options no kernel has.
