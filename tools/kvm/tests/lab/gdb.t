@@ -19,7 +19,7 @@
 
 tmp=$lab_work/gdb-t
 mkdir -p "$tmp"
-[ "$LAB_ARCH" = x86 ] || lab_skip_all "x86 only: lkvm's gdb stub is x86's (x86/gdb.c)"
+[ "$LAB_ARCH" = x86 ] || lab_skip_all "lkvm's gdb stub is x86's only (x86/gdb.c), not arm64's yet"
 lab_l1_prog gdb
 
 # Debian's gdb embeds Python and will not start without its standard
