@@ -91,8 +91,10 @@ legacy)
 	check "legacy interface (no VERSION_1)" version_1 0
 	;;
 mmio)
+	# virtio-mmio.N from the command line (x86), ADDR.virtio_mmio from
+	# the device tree (arm64)
 	check "virtio-mmio platform devices" \
-		sh -c 'ls /sys/bus/platform/devices | grep -q virtio-mmio'
+		sh -c 'ls /sys/bus/platform/devices | grep -q "virtio[-_]mmio"'
 	check "modern interface (VERSION_1 negotiated)" version_1 1
 	check "console is hvc0" grep -q hvc0 /sys/class/tty/console/active
 	;;
