@@ -68,14 +68,15 @@ check_locked()
 	ok $? "host: an image in use is refused"
 }
 
-# Modern PCI (the default), with a file system and discard.  The host's
-# mkfs.ext4 is x86's: arm64 guests make theirs with busybox.
+# Modern PCI (x86's default; arm64's is virtio-mmio), with a file system
+# and discard.  The host's mkfs.ext4 is x86's: arm64 guests make theirs
+# with busybox.
 mkfs=()
 [ "$LAB_ARCH" != x86 ] || mkfs=(--guest-prog "$(command -v mkfs.ext4):bin/mkfs.ext4")
 virtio_case pci 32 --timeout 240 "${mkfs[@]}" \
 	--pre "dd if=/dev/zero of=scratch.img bs=1048576 count=32
 	       dd if=/dev/zero of=fs.img bs=1048576 seek=63 count=1" \
-	--opts "-m 256 -c 2 -d data.img,ro -d scratch.img -d fs.img --rng --loglevel debug" \
+	--opts "-m 256 -c 2 -d data.img,ro -d scratch.img -d fs.img --rng --virtio-transport pci --loglevel debug" \
 	--post 'run "discard punched a hole in the image" \
 		test "$(du -k scratch.img | cut -f1)" -le $((32768 - 8192))'
 
@@ -91,7 +92,7 @@ virtio_case mmio 8 --timeout 120 \
 
 # Debian's stock kernel, modern PCI.
 virtio_case debian 8 --kernel debian --timeout 180 \
-	--opts "-m 256 -c 2 -d data.img,ro -d scratch.img --rng"
+	--opts "-m 256 -c 2 -d data.img,ro -d scratch.img --rng --virtio-transport pci"
 
 # A locked image is refused with a clear message.
 lab_case locked --guest-sh "" --no-end --rc nonzero --check check_locked \
