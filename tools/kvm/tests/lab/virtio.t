@@ -80,10 +80,15 @@ virtio_case pci 32 --timeout 240 "${mkfs[@]}" \
 	--post 'run "discard punched a hole in the image" \
 		test "$(du -k scratch.img | cut -f1)" -le $((32768 - 8192))'
 
-# Transitional device driven by the legacy driver.
+# Transitional device driven by the legacy driver.  Not on arm64 yet: its
+# virtio-blk devices did not appear there (the rng did), see the issue.
+if [ "$LAB_ARCH" != x86 ]; then
+	lab_skip "legacy: known arm64 bug: no virtio-blk disks with --virtio-transport pci-legacy"
+else
 virtio_case legacy 8 --timeout 120 \
 	--opts "-m 256 -c 2 -d data.img,ro -d scratch.img --rng --virtio-transport pci-legacy" \
 	--cmdline "$LAB_CMDLINE_DEFAULT virtio_pci.force_legacy=1"
+fi
 
 # virtio-mmio, with hvc0 as the console (lkvm's default command line).
 virtio_case mmio 8 --timeout 120 \
