@@ -20,6 +20,7 @@
 #include <lockdep/condvar.h>
 #include <lockdep/mutex.h>
 #include "kvm/log.h"
+#include "kvm/strbuf.h"
 #include "kvm/util.h"
 
 #include "kvm/bus.h"
@@ -126,6 +127,22 @@ int kvm_cpu__init_all(struct kvm *kvm)
 	return 0;
 }
 base_init(kvm_cpu__init_all);
+
+void kvm_cpu__log_registers(struct kvm_cpu *vcpu)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *line, *next;
+
+	kvm_cpu__arch_dump_registers(vcpu, &sb);
+	error("vCPU %lu registers:", vcpu->cpu_id);
+	for (line = sb.buf; *line; line = next) {
+		next = strchrnul(line, '\n');
+		error(" %.*s", (int)(next - line - 1), line + 1);
+		if (*next)
+			next++;
+	}
+	strbuf_release(&sb);
+}
 
 /* A fatal exit: where the vCPU was, for the developer. */
 static void show_state(struct kvm_cpu *vcpu)

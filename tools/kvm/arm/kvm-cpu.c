@@ -138,18 +138,7 @@ void kvm_cpu__arch_dump_registers(struct kvm_cpu *vcpu, struct strbuf *sb)
 
 void kvm_cpu__arch_show_registers(struct kvm_cpu *vcpu)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char *line, *next;
-
-	kvm_cpu__arch_dump_registers(vcpu, &sb);
-	error("vCPU %lu registers:", vcpu->cpu_id);
-	for (line = sb.buf; *line; line = next) {
-		next = strchrnul(line, '\n');
-		error(" %.*s", (int)(next - line - 1), line + 1);
-		if (*next)
-			next++;
-	}
-	strbuf_release(&sb);
+	kvm_cpu__log_registers(vcpu);
 }
 
 /* arm64 has no NMI KVM could inject: lkvm debug --nmi says so. */

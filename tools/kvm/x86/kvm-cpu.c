@@ -307,20 +307,10 @@ static void show_code(struct kvm_cpu *vcpu, struct kvm_sregs *sregs, u64 rip)
 
 void kvm_cpu__arch_show_registers(struct kvm_cpu *vcpu)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct kvm_sregs sregs;
 	struct kvm_regs r;
-	char *line, *next;
 
-	kvm_cpu__arch_dump_registers(vcpu, &sb);
-	error("vCPU %lu registers:", vcpu->cpu_id);
-	for (line = sb.buf; *line; line = next) {
-		next = strchrnul(line, '\n');
-		error(" %.*s", (int)(next - line - 1), line + 1);
-		if (*next)
-			next++;
-	}
-	strbuf_release(&sb);
+	kvm_cpu__log_registers(vcpu);
 	if (ioctl(vcpu->vcpu_fd, KVM_GET_REGS, &r) >= 0 &&
 	    ioctl(vcpu->vcpu_fd, KVM_GET_SREGS, &sregs) >= 0)
 		show_code(vcpu, &sregs, r.rip);

@@ -116,6 +116,8 @@ int kvm_cpu__arch_get_fp(struct kvm_cpu *vcpu, u64 *fp);
  */
 struct strbuf;
 void kvm_cpu__arch_dump_registers(struct kvm_cpu *vcpu, struct strbuf *sb);
+/* The same on stderr, a line each (for kvm_cpu__arch_show_registers()). */
+void kvm_cpu__log_registers(struct kvm_cpu *vcpu);
 /* Injects an NMI, from the vCPU's own thread: 0 or -errno. */
 int kvm_cpu__arch_nmi(struct kvm_cpu *vcpu);
 
