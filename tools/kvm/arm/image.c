@@ -171,47 +171,6 @@ void arm_image__free(struct kvm *kvm)
 	kvm->arch.image = NULL;
 }
 
-/* The initrd, page-aligned right below @end, above @min. */
-static int load_initrd(struct kvm *kvm, u64 min, u64 end)
-{
-	const char *path = kvm->cfg.initrd_filename;
-	struct stat st;
-	u64 start;
-	void *dst;
-	int fd;
-
-	if (!path)
-		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return error("cannot open the initrd %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0)
-		goto err_io;
-	if ((u64)st.st_size > end - min) {
-		close(fd);
-		return error("the initrd %s (%llu MiB) does not fit in guest memory with the kernel: give the guest more (-m)",
-			     path, (unsigned long long)st.st_size >> 20);
-	}
-	start = round_down(end - st.st_size, (u64)SZ_4K);
-	if (start < min) {
-		close(fd);
-		return error("the initrd %s does not fit between the kernel and the device tree: give the guest more memory (-m)",
-			     path);
-	}
-	dst = guest_range_to_host(kvm, start, st.st_size);
-	if (!dst || pread_in_full(fd, dst, st.st_size, 0) != st.st_size)
-		goto err_io;
-	close(fd);
-	kvm->arch.initrd_addr = start;
-	kvm->arch.initrd_size = st.st_size;
-	return 0;
-
-err_io:
-	error("cannot read the initrd %s: %s", path, strerror(errno));
-	close(fd);
-	return -1;
-}
-
 int arm_image__load(struct kvm *kvm)
 {
 	struct kvm_arch *arch = &kvm->arch;
@@ -235,7 +194,8 @@ int arm_image__load(struct kvm *kvm)
 	memcpy(dst, arch->image, arch->image_file_size);
 	arm_image__free(kvm);
 
-	if (load_initrd(kvm, round_up(kernel_end, (u64)SZ_4K), arch->fdt_addr) < 0)
+	if (kvm__load_initrd(kvm, round_up(kernel_end, (u64)SZ_4K), arch->fdt_addr,
+			      &arch->initrd_addr, &arch->initrd_size) < 0)
 		return -1;
 
 	fdt = guest_range_to_host(kvm, arch->fdt_addr, ARM_FDT_MAX_SIZE);

@@ -54,54 +54,12 @@ int boot_write_cmdline(struct kvm *kvm, u64 max_len)
 	return 0;
 }
 
-/*
- * Reads the initrd into the highest page-aligned place below @max_end,
- * above @min_addr (the end of the kernel).
- */
+/* The initrd below @max_end, and below 4 GiB's PCI hole. */
 int boot_load_initrd(struct kvm *kvm, u64 min_addr, u64 max_end,
 		     u64 *addr, u64 *size)
 {
-	const char *path = kvm->cfg.initrd_filename;
-	struct stat st;
-	u64 start;
-	void *dst;
-	int fd;
-
-	*addr = *size = 0;
-	if (!path)
-		return 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return error("cannot open the initrd %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0)
-		goto err_io;
-
-	max_end = min(max_end, boot_lowmem_size(kvm));
-	if ((u64)st.st_size > max_end || max_end - st.st_size < min_addr) {
-		close(fd);
-		return error("the initrd %s (%llu MiB) does not fit in guest memory: give the guest more (-m)",
-			     path, (unsigned long long)st.st_size >> 20);
-	}
-	start = round_down(max_end - st.st_size, (u64)SZ_4K);
-	if (start < min_addr) {
-		close(fd);
-		return error("the initrd %s does not fit between the kernel and 0x%llx: give the guest more memory (-m)",
-			     path, (unsigned long long)max_end);
-	}
-
-	dst = guest_range_to_host(kvm, start, st.st_size);
-	if (!dst || pread_in_full(fd, dst, st.st_size, 0) != st.st_size)
-		goto err_io;
-	close(fd);
-	*addr = start;
-	*size = st.st_size;
-	return 0;
-
-err_io:
-	error("cannot read the initrd %s: %s", path, strerror(errno));
-	close(fd);
-	return -1;
+	return kvm__load_initrd(kvm, min_addr,
+				min(max_end, boot_lowmem_size(kvm)), addr, size);
 }
 
 /* A flat GDT: 0x10 code (64-bit or 32-bit), 0x18 data, as the boot protocol wants. */

@@ -170,6 +170,13 @@ static inline bool kvm__exiting(struct kvm *kvm)
  * the kernel is loaded.
  */
 void kvm__append_cmdline(struct kvm *kvm, const char *arg);
+/*
+ * For the arch's kernel loader: the initrd (kvm->cfg) read into guest RAM,
+ * page-aligned as high as it goes below @max_end and above @min_addr.
+ * 0 (*addr and *size 0 without an initrd) or -1 after saying why.
+ */
+int kvm__load_initrd(struct kvm *kvm, u64 min_addr, u64 max_end, u64 *addr,
+		     u64 *size);
 
 /* True on a host whose KVM is PVM (no VT-x/AMD-V, see LAB.md). */
 bool kvm__host_is_pvm(void);
