@@ -15,24 +15,8 @@
 LKVM=${LKVM:-$(dirname "$0")/../lkvm}
 . "$(dirname "$0")/tap.sh"
 
-cache=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
-vmlinux=$(ls -t "$cache"/tiny-6*/vmlinux 2>/dev/null | head -n 1)
-if [ ! -w /dev/kvm ] || [ -z "$vmlinux" ] || ! lkvm_has libelf ||
-   ! lkvm_has libdw; then
-	echo "1..0 # SKIP needs /dev/kvm, an lkvm with libelf and libdw, and the lab's tiny kernel"
-	exit 0
-fi
-
-tmp=$(mktemp -d /tmp/lkvm-dump-t.XXXXXX)
-export HOME=$tmp/home
-mkdir -p "$HOME"
-lkvm_pid=
-cleanup()
-{
-	[ -z "$lkvm_pid" ] || kill "$lkvm_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/tiny-vm.sh"
+tiny_vm_start dump "libelf libdw"
 
 name=dump-t-$$
 timeout 120 "$LKVM" run -k "$vmlinux" -m 128 -c 2 --name "$name" \

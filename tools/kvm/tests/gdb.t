@@ -18,25 +18,8 @@ LKVM=${LKVM:-$(dirname "$0")/../lkvm}
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/gdb-pkt.sh"
 
-cache=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
-vmlinux=$(ls -t "$cache"/tiny-[0-9]*/vmlinux 2>/dev/null | head -n 1)
-if [ ! -w /dev/kvm ] || ! command -v gdb >/dev/null || [ -z "$vmlinux" ] ||
-   ! lkvm_has libelf; then
-	echo "1..0 # SKIP needs /dev/kvm, gdb (install-deps), an lkvm with libelf and the lab's tiny kernel"
-	exit 0
-fi
-
-tmp=$(mktemp -d /tmp/lkvm-gdb-t.XXXXXX)
-# The guests' control sockets and default root file systems go there too.
-export HOME=$tmp/home
-mkdir -p "$HOME"
-lkvm_pid=
-cleanup()
-{
-	[ -z "$lkvm_pid" ] || kill "$lkvm_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/tiny-vm.sh"
+tiny_vm_start gdb libelf gdb
 
 timeout 120 "$LKVM" run -k "$vmlinux" -m 128 -c 2 --name "gdb-t-$$" \
 	--gdb "$tmp/gdb.sock" --gdb-wait -p "console=ttyS0" \

@@ -17,25 +17,10 @@ src=$(cd "$(dirname "$0")" && pwd)
 . "$src/tap.sh"
 . "$src/gdb-pkt.sh"
 
-cache=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm-lab}
-vmlinux=$(ls -t "$cache"/tiny-[0-9]*/vmlinux 2>/dev/null | head -n 1)
-if [ ! -w /dev/kvm ] || ! command -v python3 >/dev/null || [ -z "$vmlinux" ] ||
-   ! lkvm_has libelf; then
-	echo "1..0 # SKIP needs /dev/kvm, python3, an lkvm with libelf and the lab's tiny kernel"
-	exit 0
-fi
+. "$src/tiny-vm.sh"
+tiny_vm_start record libelf python3
+mkdir -p "$tmp/rec"
 fuzz_out=${LKVM_OUTPUT:-$src/../}fuzz
-
-tmp=$(mktemp -d /tmp/lkvm-record-t.XXXXXX)
-export HOME=$tmp/home
-mkdir -p "$HOME" "$tmp/rec"
-lkvm_pid=
-cleanup()
-{
-	[ -z "$lkvm_pid" ] || kill "$lkvm_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # run NAME DIR: lkvm run waiting for gdb on a TCP port, recording in DIR
 # (none if empty); its port in $port.
