@@ -120,12 +120,36 @@ static void bar_activate(struct kvm *kvm, struct pci_device *dev, int bar)
 		ret = dev->bar_activate(kvm, dev, bar, pci__bar_address(dev, bar),
 					dev->bar_size[bar]);
 	if (ret < 0) {
-		/* Overlapping another device, say: the BAR stays off. */
+		/*
+		 * Overlapping another device's BAR, say: it stays off until
+		 * that one moves away (bars_retry).
+		 */
 		pr_debug("00:%02x.0 BAR%d at 0x%llx: %d", dev->dev_num, bar,
 			 (unsigned long long)pci__bar_address(dev, bar), ret);
 		return;
 	}
 	dev->bar_active[bar] = true;
+}
+
+/*
+ * A guest that reassigns every BAR (Linux on arm64's generic host bridge
+ * does) writes them one at a time, so a BAR may land for a moment where
+ * another device's still is.  On a real bus both would decode there
+ * until the other moved; here the newcomer waits, and is decoded as soon
+ * as a BAR moves or goes off and frees its place.
+ */
+static void bars_retry(struct kvm *kvm)
+{
+	struct pci_device *dev;
+	int slot, bar;
+
+	for (slot = 0; slot < PCI_MAX_DEVICES; slot++) {
+		dev = devices[slot];
+		if (!dev)
+			continue;
+		for (bar = 0; bar < PCI_NR_BARS; bar++)
+			bar_activate(kvm, dev, bar);
+	}
 }
 
 static void bars_update(struct kvm *kvm, struct pci_device *dev)
@@ -162,6 +186,7 @@ static void bar_write(struct kvm *kvm, struct pci_device *dev, int bar, u32 v)
 	bar_deactivate(kvm, dev, bar);
 	dev->hdr.bar[bar] = v;
 	bar_activate(kvm, dev, bar);
+	bars_retry(kvm);
 }
 
 static void intx_update_locked(struct kvm *kvm, struct pci_device *dev,
@@ -174,8 +199,10 @@ static void command_write(struct kvm *kvm, struct pci_device *dev, u16 v)
 
 	dev->hdr.command = (old & ~PCI_COMMAND_WRITABLE) |
 			   (v & PCI_COMMAND_WRITABLE);
-	if ((old ^ dev->hdr.command) & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY))
+	if ((old ^ dev->hdr.command) & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)) {
 		bars_update(kvm, dev);
+		bars_retry(kvm);
+	}
 	if ((old ^ dev->hdr.command) & PCI_COMMAND_INTX_DISABLE) {
 		mutex_lock(&pci_intx_lock);
 		pending = dev->hdr.status & PCI_STATUS_INTERRUPT;

@@ -2,9 +2,12 @@
 /*
  * The PCI host bridge through its ports, as Linux probes and drives it:
  * mechanism #1 detection, the host bridge, BAR sizing and moves with the
- * decode enables, config space beyond the header, INTx.  The bus, the
+ * decode enables, BARs that overlap for a while during a reassignment,
+ * config space beyond the header, INTx.  The bus, the
  * interrupt lines and the exit request are fakes.
  */
+#include <errno.h>
+
 #include "tap.h"
 #include "kvm/bus.h"
 #include "kvm/kvm.h"
@@ -76,12 +79,53 @@ static int activations, deactivations;
 static u64 last_addr, last_size;
 static u32 last_cfg_off, last_cfg_len, last_cfg_val;
 
+/*
+ * What the devices' BARs hold on the buses, as bus_register() would see
+ * it: a BAR cannot be decoded where another one of the same space is.
+ */
+struct fake_range {
+	struct pci_device *dev;
+	int bar;
+	u64 addr, size;
+	bool active;
+};
+static struct fake_range ranges[2][PCI_NR_BARS];
+
+static struct fake_range *fake_range(struct pci_device *d, int bar)
+{
+	return &ranges[d == &dev2][bar];
+}
+
+static bool fake_bus_busy(struct pci_device *d, int bar, u64 addr, u64 size)
+{
+	bool io = d->hdr.bar[bar] & PCI_BASE_ADDRESS_SPACE_IO;
+	struct fake_range *r;
+	int i, j;
+
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < PCI_NR_BARS; j++) {
+			r = &ranges[i][j];
+			if (!r->active || r == fake_range(d, bar) ||
+			    io != !!(r->dev->hdr.bar[j] & PCI_BASE_ADDRESS_SPACE_IO))
+				continue;
+			if (addr < r->addr + r->size && r->addr < addr + size)
+				return true;
+		}
+	}
+	return false;
+}
+
 static int fake_activate(struct kvm *kvm, struct pci_device *d, int bar,
 			 u64 addr, u64 size)
 {
+	struct fake_range *r = fake_range(d, bar);
+
+	if (fake_bus_busy(d, bar, addr, size))
+		return -EBUSY;
 	activations++;
 	last_addr = addr;
 	last_size = size;
+	*r = (struct fake_range){ d, bar, addr, size, true };
 	return 0;
 }
 
@@ -90,6 +134,7 @@ static int fake_deactivate(struct kvm *kvm, struct pci_device *d, int bar,
 {
 	deactivations++;
 	last_addr = addr;
+	fake_range(d, bar)->active = false;
 	return 0;
 }
 
@@ -108,20 +153,20 @@ static void fake_cfg_write(struct kvm *kvm, struct pci_device *d, u32 off,
 	memcpy(&last_cfg_val, data, len);
 }
 
-static void setup_device(void)
+static void setup_device(struct pci_device *d)
 {
-	dev.hdr.vendor_id = 0x1af4;
-	dev.hdr.device_id = 0x1042;
-	dev.hdr.class[2] = 0x01;
-	dev.hdr.irq_pin = 1;
-	dev.hdr.capabilities = 0x40;
-	dev.hdr.bar[0] = PCI_BASE_ADDRESS_SPACE_IO;
-	dev.bar_size[0] = 32;
-	dev.bar_size[1] = 0x1000;
-	dev.bar_activate = fake_activate;
-	dev.bar_deactivate = fake_deactivate;
-	dev.cfg_read = fake_cfg_read;
-	dev.cfg_write = fake_cfg_write;
+	d->hdr.vendor_id = 0x1af4;
+	d->hdr.device_id = 0x1042;
+	d->hdr.class[2] = 0x01;
+	d->hdr.irq_pin = 1;
+	d->hdr.capabilities = 0x40;
+	d->hdr.bar[0] = PCI_BASE_ADDRESS_SPACE_IO;
+	d->bar_size[0] = 32;
+	d->bar_size[1] = 0x1000;
+	d->bar_activate = fake_activate;
+	d->bar_deactivate = fake_deactivate;
+	d->cfg_read = fake_cfg_read;
+	d->cfg_write = fake_cfg_write;
 }
 
 static void test_detection(void)
@@ -151,7 +196,7 @@ static void test_register(void)
 {
 	u32 bar0, bar1;
 
-	setup_device();
+	setup_device(&dev);
 	is_int(pci__register(&fake_kvm, &dev), 0, "register a device");
 	is_int(dev.dev_num, 1, "it gets slot 1");
 	is_int(dev.irq_line, 16, "INTA gets IOAPIC line 16");
@@ -232,8 +277,8 @@ static void test_intx(void)
 	cfg_write32(1, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
 	is_int(irq_level[16], 1, "and enabling brings it back");
 
-	/* A second device forced onto the same line. */
-	dev2.hdr.vendor_id = 0x1af4;
+	/* A second device (with BARs, for test_overlap) forced onto the same line. */
+	setup_device(&dev2);
 	is_int(pci__register(&fake_kvm, &dev2), 0, "register a second device");
 	dev2.irq_line = 16;
 	pci__set_irq(&fake_kvm, &dev2, 1);
@@ -243,9 +288,32 @@ static void test_intx(void)
 	is_int(irq_level[16], 0, "and drops when none does");
 }
 
+/*
+ * Linux reassigning every BAR: dev's I/O BAR moves onto dev2's while
+ * dev2's is still there, and is decoded once dev2's has moved away.
+ */
+static void test_overlap(void)
+{
+	u32 bar0 = cfg_read32(1, PCI_BASE_ADDRESS_0), other;
+
+	other = cfg_read32(dev2.dev_num, PCI_BASE_ADDRESS_0);
+	cfg_write32(1, PCI_BASE_ADDRESS_0, other);
+	ok(!fake_range(&dev, 0)->active, "a BAR moved onto another's is not decoded yet");
+	cfg_write32(dev2.dev_num, PCI_BASE_ADDRESS_0, bar0);
+	ok(fake_range(&dev, 0)->active && fake_range(&dev, 0)->addr == (other & ~3U),
+	   "it is decoded there once the other BAR has moved away");
+	ok(fake_range(&dev2, 0)->active && fake_range(&dev2, 0)->addr == (bar0 & ~3U),
+	   "and the other one at its new place");
+
+	cfg_write32(1, PCI_BASE_ADDRESS_0, bar0);
+	ok(!fake_range(&dev, 0)->active, "moved back onto the other: off again");
+	cfg_write32(dev2.dev_num, PCI_COMMAND, 0);
+	ok(fake_range(&dev, 0)->active, "on as soon as the other stops decoding");
+}
+
 int main(void)
 {
-	plan(45);
+	plan(50);
 
 	is_int(pci__init(&fake_kvm), 0, "init");
 	ok(cfg_base == 0xcf8 && cfg_len == 8, "ports 0xcf8-0xcff");
@@ -254,6 +322,7 @@ int main(void)
 	test_bars();
 	test_device_config();
 	test_intx();
+	test_overlap();
 
 	out(0xcf9, 0x02, 1);
 	is_int(exit_req, -1, "0xcf9 without the reset bit does nothing");
