@@ -131,58 +131,13 @@ lab_config_hash()
 # current inputs gave, so that unchanged inputs cost nothing at all.
 lab_kernel_tiny()
 {
-	local rebuild=$1 src ver key build cfg out
-
 	# A kernel of one's own: a directory with bzImage (arm64: Image) and
 	# vmlinux.
 	if [ -n "$LAB_TINY" ]; then
 		echo "$LAB_TINY"
 		return 0
 	fi
-	lab_lock "${lab_kprefix}tiny"
-	src=$(lab_ksrc) || { lab_unlock; return 1; }
-	ver=$lab_kprefix$(lab_ksrc_version)
-	key=$LAB_CACHE/tiny-inputs/$ver-$(lab_config_hash)
-	if [ -z "$rebuild" ] && out=$(cat "$key" 2>/dev/null) && [ -f "$out/.built" ]; then
-		lab_unlock
-		echo "$out"
-		return 0
-	fi
-
-	build=$LAB_CACHE/tiny-build-$ver
-	mkdir -p "$build"
-	# kvmconfig keeps an existing .config: start from tinyconfig each time,
-	# so that the result depends on the inputs only.
-	rm -f "$build/.config"
-	if ! CROSS_COMPILE=$lab_cross \
-	     "$LAB_TREE/scripts/kvmconfig" --tiny --arch "$lab_karch" -O "$build" "$src" >&2; then
-		lab_msg "kvmconfig failed for the tiny guest kernel"
-		lab_unlock
-		return 1
-	fi
-	cfg=$(grep -v '^#' "$build/.config" | sha256sum | cut -c1-12)
-	out=$LAB_CACHE/tiny-$ver-$cfg
-	if [ -n "$rebuild" ] || [ ! -f "$out/.built" ]; then
-		lab_msg "building the tiny guest kernel in $build (-j$LAB_JOBS, minutes)"
-		rm -rf "$out"
-		mkdir -p "$out"
-		if ! nice -n 19 make -s -C "$src" O="$build" ARCH="$lab_karch" \
-				CROSS_COMPILE="$lab_cross" -j"$LAB_JOBS" \
-				"$lab_kimage" vmlinux >"$out/build.log" 2>&1; then
-			tail -n 30 "$out/build.log" >&2
-			lab_msg "tiny kernel build failed, log: $out/build.log"
-			lab_unlock
-			return 1
-		fi
-		cp "$build/$lab_kimage_path" "$out/$lab_kimage"
-		cp "$build/vmlinux" "$out/vmlinux"
-		cp "$build/.config" "$out/config"
-		touch "$out/.built"
-	fi
-	mkdir -p "$(dirname "$key")"
-	echo "$out" >"$key"
-	lab_unlock
-	echo "$out"
+	lab_tiny_build tiny "" "$1" : "$lab_kimage_path" vmlinux
 }
 
 # The tiny kernel with debug information (reduced: functions and line
@@ -190,43 +145,68 @@ lab_kernel_tiny()
 # so that the plain tiny kernel's incremental builds are left alone.
 lab_kernel_tiny_dwarf()
 {
-	local src ver key build cfg out
+	lab_tiny_build tiny-dwarf dwarf- "" lab_config_dwarf vmlinux
+}
 
-	lab_lock tiny-dwarf
+# lab_config_dwarf SRC BUILD: the tiny .config in BUILD, with DWARF.
+lab_config_dwarf()
+{
+	"$1/scripts/config" --file "$2/.config" --enable DEBUG_KERNEL \
+		--disable DEBUG_INFO_NONE --enable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
+		--enable DEBUG_INFO_REDUCED &&
+		make -s -C "$1" O="$2" ARCH="$lab_karch" olddefconfig >&2
+}
+
+# lab_tiny_build NAME TAG REBUILD CONFIGURE FILE...: the kernel NAME
+# (tiny or a variant of it), configured by kvmconfig --tiny and then
+# CONFIGURE SRC BUILD, built and its FILEs (paths in the build tree)
+# copied to NAME-[arm64-]VERSION-HASH with the .config; tiny-inputs/
+# TAG[arm64-]VERSION-INPUTS remembers it.  REBUILD forces the build.
+# Prints the directory.
+lab_tiny_build()
+{
+	local name=$1 tag=$2 rebuild=$3 configure=$4 src ver key build cfg out f
+
+	shift 4
+	lab_lock "$lab_kprefix$name"
 	src=$(lab_ksrc) || { lab_unlock; return 1; }
-	ver=$(lab_ksrc_version)
-	key=$LAB_CACHE/tiny-inputs/dwarf-$ver-$(lab_config_hash)
-	if out=$(cat "$key" 2>/dev/null) && [ -f "$out/.built" ]; then
+	ver=$lab_kprefix$(lab_ksrc_version)
+	key=$LAB_CACHE/tiny-inputs/$tag$ver-$(lab_config_hash)
+	if [ -z "$rebuild" ] && out=$(cat "$key" 2>/dev/null) && [ -f "$out/.built" ]; then
 		lab_unlock
 		echo "$out"
 		return 0
 	fi
-	build=$LAB_CACHE/tiny-dwarf-build-$ver
+
+	build=$LAB_CACHE/$name-build-$ver
 	mkdir -p "$build"
+	# kvmconfig keeps an existing .config: start from tinyconfig each time,
+	# so that the result depends on the inputs only.
 	rm -f "$build/.config"
-	if ! "$LAB_TREE/scripts/kvmconfig" --tiny --arch x86_64 -O "$build" "$src" >&2 ||
-	   ! "$src/scripts/config" --file "$build/.config" --enable DEBUG_KERNEL \
-		--disable DEBUG_INFO_NONE --enable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
-		--enable DEBUG_INFO_REDUCED ||
-	   ! make -s -C "$src" O="$build" ARCH=x86_64 olddefconfig >&2; then
-		lab_msg "cannot configure the tiny kernel with DWARF"
+	if ! CROSS_COMPILE=$lab_cross \
+	     "$LAB_TREE/scripts/kvmconfig" --tiny --arch "$lab_karch" -O "$build" "$src" >&2 ||
+	   ! "$configure" "$src" "$build"; then
+		lab_msg "cannot configure the $name guest kernel"
 		lab_unlock
 		return 1
 	fi
 	cfg=$(grep -v '^#' "$build/.config" | sha256sum | cut -c1-12)
-	out=$LAB_CACHE/tiny-dwarf-$ver-$cfg
-	if [ ! -f "$out/.built" ]; then
-		lab_msg "building the tiny guest kernel with DWARF in $build (-j$LAB_JOBS, minutes)"
+	out=$LAB_CACHE/$name-$ver-$cfg
+	if [ -n "$rebuild" ] || [ ! -f "$out/.built" ]; then
+		lab_msg "building the $name guest kernel in $build (-j$LAB_JOBS, minutes)"
 		rm -rf "$out"
 		mkdir -p "$out"
-		if ! make -s -C "$src" O="$build" ARCH=x86_64 -j"$LAB_JOBS" \
-				vmlinux >"$out/build.log" 2>&1; then
+		if ! nice -n 19 make -s -C "$src" O="$build" ARCH="$lab_karch" \
+				CROSS_COMPILE="$lab_cross" -j"$LAB_JOBS" \
+				"${@##*/}" >"$out/build.log" 2>&1; then
 			tail -n 30 "$out/build.log" >&2
-			lab_msg "tiny DWARF kernel build failed, log: $out/build.log"
+			lab_msg "$name kernel build failed, log: $out/build.log"
 			lab_unlock
 			return 1
 		fi
-		cp "$build/vmlinux" "$out/vmlinux"
+		for f in "$@"; do
+			cp "$build/$f" "$out/${f##*/}"
+		done
 		cp "$build/.config" "$out/config"
 		touch "$out/.built"
 	fi
