@@ -17,8 +17,10 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <linux/align.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/sizes.h>
 #include "kvm/log.h"
 #include "kvm/util.h"
 
@@ -60,9 +62,54 @@ static int hugetlbfs_open(const char *dir, u64 size)
 	return fd;
 }
 
+/* The size of a transparent huge page: 2 MiB with 4 KiB pages. */
+static u64 thp_size(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r");
+	unsigned long long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v && !(v & (v - 1)) ? v : SZ_2M;
+}
+
+/*
+ * Anonymous guest RAM at a host address aligned to a transparent huge
+ * page.  KVM maps guest memory with huge pages only where the guest
+ * physical and the host virtual address agree modulo the huge page size,
+ * and mmap() only promises page alignment: unaligned, every guest page is
+ * a 4 KiB mapping of its own in the EPT, NPT or stage 2 tables, with a
+ * fault of its own on first touch and a TLB entry of its own after.
+ * The alignment comes from an oversized PROT_NONE reservation, trimmed.
+ */
+static void *mmap_ram_aligned(u64 size)
+{
+	u64 align = thp_size(), head;
+	u8 *p, *start;
+
+	p = mmap(NULL, size + align, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return MAP_FAILED;
+	start = (u8 *)ALIGN((unsigned long)p, align);
+	if (mmap(start, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+		munmap(p, size + align);
+		return MAP_FAILED;
+	}
+	head = start - p;
+	if (head)
+		munmap(p, head);
+	if (align - head)
+		munmap(start + size, align - head);
+	return start;
+}
+
 int kvm__alloc_ram(struct kvm *kvm, u64 map_size)
 {
-	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	void *p;
 
 	kvm->ram_fd = -1;
@@ -70,10 +117,12 @@ int kvm__alloc_ram(struct kvm *kvm, u64 map_size)
 		kvm->ram_fd = hugetlbfs_open(kvm->cfg.hugetlbfs_path, map_size);
 		if (kvm->ram_fd < 0)
 			return -1;
-		flags = MAP_SHARED;
+		/* hugetlbfs places its mappings at its own page size. */
+		p = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 kvm->ram_fd, 0);
+	} else {
+		p = mmap_ram_aligned(map_size);
 	}
-
-	p = mmap(NULL, map_size, PROT_READ | PROT_WRITE, flags, kvm->ram_fd, 0);
 	if (p == MAP_FAILED) {
 		error("cannot map %llu MiB of guest memory: %s",
 		      (unsigned long long)map_size >> 20, strerror(errno));
