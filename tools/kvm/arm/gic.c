@@ -96,6 +96,8 @@ int arm_gic__create(struct kvm *kvm)
 	fd = create_device(kvm, KVM_DEV_TYPE_ARM_VGIC_V3);
 	if (fd < 0) {
 		kvm->arch.gic_type = KVM_DEV_TYPE_ARM_VGIC_V2;
+		pr_info("GIC: KVM cannot emulate a GICv3 here (%s): the guest gets a GICv2 (at most %d vCPUs, no MSIs)",
+			strerror(-fd), ARM_GICV2_MAX_VCPUS);
 		fd = create_device(kvm, KVM_DEV_TYPE_ARM_VGIC_V2);
 	}
 	if (fd < 0)
