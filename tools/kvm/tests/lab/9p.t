@@ -120,11 +120,6 @@ cd ..
 rm -rf par
 '
 
-# Not on arm64 yet: there both ran past their 300 s limit, twice, on a
-# busy machine (slow or stuck: to be found out) and would take an hour of CI.
-if [ "$LAB_ARCH" != x86 ]; then
-	lab_skip "9p-parallel, 9p-flood: arm64: past their time limits in the arm64 lab (to be looked into)"
-else
 lab_case 9p-parallel --guest 9p/guest-parallel.sh \
 	--file "$tmp/src.tar" \
 	--pre "mkdir -p par/tree && tar -xf src.tar -C par/tree && rm src.tar" \
@@ -181,7 +176,6 @@ rm -rf flood
 lab_case 9p-flood --guest 9p/guest-flood.sh \
 	--pre "$pre_flood" --post "$post_flood" \
 	--opts "-m 256 -c 2 --9p flood,lkvmflood,threads=4" --timeout 300
-fi
 
 # The post scripts run in L1 with the driver's variables ($lkvm, $root,
 # $KERNEL); HOME points into the case directory so that the rootfs comes
