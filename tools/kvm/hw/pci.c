@@ -616,13 +616,22 @@ int pci__init(struct kvm *kvm)
 }
 dev_base_init(pci__init);
 
+/*
+ * A device forgotten with its BARs still decoded would leave its bus
+ * regions and ioeventfds behind, pointing at it.
+ */
 int pci__exit(struct kvm *kvm)
 {
-	int slot;
+	int slot, bar;
 
 	mutex_lock(&pci_lock);
-	for (slot = 0; slot < PCI_MAX_DEVICES; slot++)
+	for (slot = 0; slot < PCI_MAX_DEVICES; slot++) {
+		if (!devices[slot])
+			continue;
+		for (bar = 0; bar < PCI_NR_BARS; bar++)
+			bar_deactivate(kvm, devices[slot], bar);
 		devices[slot] = NULL;
+	}
 	nr_devices = 0;
 	config_address = 0;
 	reset_control = 0;

@@ -313,7 +313,7 @@ static void test_overlap(void)
 
 int main(void)
 {
-	plan(50);
+	plan(51);
 
 	is_int(pci__init(&fake_kvm), 0, "init");
 	ok(cfg_base == 0xcf8 && cfg_len == 8, "ports 0xcf8-0xcff");
@@ -330,6 +330,8 @@ int main(void)
 	is_int(exit_req, 0, "0xcf9 reset ends the VM");
 
 	is_int(pci__exit(&fake_kvm), 0, "exit");
+	ok(!fake_range(&dev, 0)->active && !fake_range(&dev, 1)->active &&
+	   !fake_range(&dev2, 0)->active, "exit stops decoding every BAR");
 	ok(cfg_fn == NULL, "exit releases the ports");
 	return exit_status();
 }
