@@ -70,25 +70,42 @@ static int make_dir(const char *path)
 	return 0;
 }
 
+/*
+ * Whether @path holds exactly @len bytes of @data.  Read a piece at a
+ * time: a buffer the size of the guest init (~1 MiB) would go through
+ * mmap, and freeing it raises glibc's mmap threshold to its size, so
+ * that every later allocation below that (the IRQ routing table, the
+ * virtqueue state) would stay in the heap for the VM's whole life.
+ */
+static bool holds(const char *path, const char *data, size_t len)
+{
+	char buf[16384];
+	struct stat st;
+	size_t done;
+	ssize_t n;
+	bool same;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	same = !fstat(fd, &st) && (size_t)st.st_size == len;
+	for (done = 0; same && done < len; done += n) {
+		n = read_in_full(fd, buf, min(sizeof(buf), len - done));
+		same = n > 0 && !memcmp(buf, data + done, n);
+	}
+	close(fd);
+	return same;
+}
+
 /* Writes @len bytes to @path atomically, unless it already holds them. */
 static int write_file(const char *path, const void *data, size_t len,
 		      mode_t mode)
 {
-	char *tmp, *old;
-	struct stat st;
-	ssize_t n;
-	int fd, ret = -1;
+	char *tmp;
+	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && !fstat(fd, &st) && (size_t)st.st_size == len) {
-		old = xmalloc(len ?: 1);
-		n = read_in_full(fd, old, len);
-		ret = (n == (ssize_t)len && !memcmp(old, data, len)) ? 0 : -1;
-		free(old);
-	}
-	if (fd >= 0)
-		close(fd);
-	if (!ret)
+	if (holds(path, data, len))
 		return 0;
 
 	tmp = xasprintf("%s.tmp", path);
@@ -218,6 +235,7 @@ static int populate(const char *root)
 		ret = write_file(path, lkvm_guest_init,
 				 lkvm_guest_init_end - lkvm_guest_init, 0755);
 		free(path);
+		lkvm_guest_init_release();
 	}
 	return ret;
 }

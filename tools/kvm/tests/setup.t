@@ -9,7 +9,7 @@ export HOME
 trap 'rm -rf "$HOME"' EXIT
 . "$(dirname "$0")/tap.sh"
 
-echo "1..14"
+echo "1..16"
 "$LKVM" setup test1 >/dev/null 2>&1
 ok $? "lkvm setup NAME"
 root=$HOME/.lkvm/test1
@@ -41,6 +41,16 @@ rm "$root/virt/init"
 "$LKVM" sandbox --name test1 -k /nonexistent -- true >/dev/null 2>&1
 [ -x "$root/virt/init" ] && grep -q edited "$root/etc/hostname"
 ok $? "an existing rootfs gets its init back, keeps its edits"
+# Same size, one byte off deep inside: compared past the first piece.
+cp "$root/virt/init" "$HOME/init.good"
+ino=$(stat -c %i "$root/virt/init")
+"$LKVM" sandbox --name test1 -k /nonexistent -- true >/dev/null 2>&1
+[ "$(stat -c %i "$root/virt/init")" = "$ino" ]
+ok $? "an init that is this lkvm's is left alone"
+printf X | dd of="$root/virt/init" bs=1 seek=300000 conv=notrunc 2>/dev/null
+"$LKVM" sandbox --name test1 -k /nonexistent -- true >/dev/null 2>&1
+cmp -s "$root/virt/init" "$HOME/init.good"
+ok $? "an init with a byte changed is written again"
 ls "$root/virt" | grep -q sandbox-
 [ $? -ne 0 ]
 ok $? "sandbox cleans up its script"

@@ -9,4 +9,6 @@
 extern const char lkvm_guest_init[];
 extern const char lkvm_guest_init_end[];
 
+void lkvm_guest_init_release(void);
+
 #endif /* KVM__GUEST_INIT_H */
