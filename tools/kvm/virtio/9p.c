@@ -81,6 +81,12 @@ static struct p9_slot *p9_slot_get(struct p9_dev *p9)
 	slot = p9->free_slots;
 	p9->free_slots = slot->next_free;
 	mutex_unlock(&p9->slots_lock);
+	/*
+	 * An element is 4 KiB of iovecs: made on first use, as most slots
+	 * never are (the free list hands back the one freed last).
+	 */
+	if (!slot->elem)
+		slot->elem = virtq_elem__alloc();
 	return slot;
 }
 
@@ -299,7 +305,6 @@ static void p9_slots_init(struct p9_dev *p9)
 	mutex_init(&p9->slots_lock);
 	condvar_init(&p9->slot_freed);
 	for (i = 0; i < P9_QUEUE_SIZE; i++) {
-		p9->slots[i].elem = virtq_elem__alloc();
 		p9->slots[i].next_free = p9->free_slots;
 		p9->free_slots = &p9->slots[i];
 	}
