@@ -94,6 +94,8 @@ x86)
 	lab_l1_machine="-cpu EPYC,+svm,+npt"
 	lab_l1_console=ttyS0
 	lab_l1_kvm="nested SVM"
+	# See lab_kick_l1.
+	lab_l1_kick="sendkey shift"
 	LAB_L1_MODULES="irqbypass ccp kvm kvm_amd virtio_pci virtio_blk tun vhost_net"
 	LAB_L2_MODULES="virtio_pci virtio_blk virtio_net virtio_console virtio_rng
 		virtio_balloon vmw_vsock_virtio_transport 9pnet_virtio 9p ext4 pvpanic_pci"
@@ -535,6 +537,18 @@ lab_kill_l1()
 	return "$3"
 }
 
+# lab_kick_l1: wakes an x86 L1 that sleeps through its own timer.  QEMU
+# 7.2's TCG now and then leaves L1's CPU in HLT, interrupts enabled, with
+# the LAPIC timer's vector pending in IRR: L1 waits for ever, every task
+# asleep on a timer that has fired (seen with 'info lapic' on QEMU's
+# monitor; an NMI does not wake it).  Any new interrupt makes QEMU look at
+# the APIC again: a key press on L1's i8042, which nothing in L1 reads.
+lab_kick_l1()
+{
+	# Read-write: never blocks, even if QEMU has not opened it yet.
+	echo "$lab_l1_kick" 1<>"$lab_work/l1mon.in"
+}
+
 # lab_watch_l1 PID LOG FROM TOTAL: waits for the L1 QEMU PID, for at most
 # TOTAL seconds; this boot's console starts at byte FROM of LOG.  Returns
 # its exit status; kills it and returns 137 at TOTAL, and 200 when L1
@@ -543,14 +557,17 @@ lab_kill_l1()
 # NAME: start" and "lab: case NAME: exit ..." on L1's console.  Under
 # nested TCG, L1's own kernel has been seen to freeze now and then (a
 # lockup with every CPU busy): its cases are not to blame and run again
-# in a new L1 (lab_run_l1).
+# in a new L1 (lab_run_l1).  An x86 L1 silent for LAB_L1_KICK seconds
+# (12) is kicked first, and again every LAB_L1_KICK seconds; the kicks
+# are counted in lab_l1_kicks.
 lab_watch_l1()
 {
 	local pid=$1 log=$2 from=$3 total=$4 line last="" since=$SECONDS name
 	local start=$SECONDS grace=${LAB_HANG_GRACE:-30} margin=${LAB_FREEZE_MARGIN:-120}
 	local limit=$((2 * margin + 60)) size=0 now grew=$SECONDS
-	local silence=${LAB_L1_SILENCE:-60}
+	local silence=${LAB_L1_SILENCE:-60} kick=${LAB_L1_KICK:-12} kicked=0
 
+	lab_l1_kicks=0
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
 		# L1 prints a heartbeat every 10 s once its driver runs.
@@ -558,6 +575,12 @@ lab_watch_l1()
 		if [ "$now" != "$size" ]; then
 			size=$now
 			grew=$SECONDS
+		fi
+		[ "$kicked" -ge "$grew" ] || kicked=$grew
+		if [ -n "$lab_l1_kick" ] && [ $((SECONDS - kicked)) -ge "$kick" ]; then
+			lab_kick_l1
+			kicked=$SECONDS
+			lab_l1_kicks=$((lab_l1_kicks + 1))
 		fi
 		if [ -n "$last" ] && [ $((SECONDS - grew)) -gt "$silence" ]; then
 			lab_kill_l1 "$pid" "$log" 200 "L1 silent for ${silence}s"
@@ -597,20 +620,31 @@ lab_watch_l1()
 # driver did (a crash of L1's kernel ends QEMU too).
 lab_boot_l1()
 {
-	local img=$lab_work/results.img log=$1 from=$2 rc=0 blocks qemu
+	local img=$lab_work/results.img log=$1 from=$2 rc=0 blocks qemu drain
+	local mon=$lab_work/l1mon
 
 	lab_build_l1 "$lab_work/l1"
-	rm -f "$img"
+	rm -f "$img" "$mon.in" "$mon.out"
 	truncate -s 2G "$img"
+	# QEMU's monitor, for lab_kick_l1; what it says is thrown away.
+	mkfifo "$mon.in" "$mon.out"
+	cat 0<>"$mon.out" >/dev/null &
+	drain=$!
 	# shellcheck disable=SC2086
 	"$LAB_L1_QEMU" $lab_l1_machine -accel tcg,thread=multi -m 4096 -smp "$LAB_L1_CPUS" \
 		-nodefaults -no-user-config -nographic -serial stdio -no-reboot \
+		-chardev pipe,id=labmon,path="$mon" -mon chardev=labmon,mode=readline \
 		-kernel "$lab_deb_vmlinuz" -initrd "$lab_work/l1.cpio" \
 		-append "console=$lab_l1_console panic=-1 $LAB_L1_APPEND" \
 		-drive file="$img",format=raw,if=virtio </dev/null >>"$log" 2>&1 &
 	qemu=$!
 	[ -z "$LAB_VERBOSE" ] || tail -n 0 -f "$log" --pid=$qemu >&2 &
 	lab_watch_l1 $qemu "$log" "$from" "$(lab_l1_timeout)" || rc=$?
+	kill "$drain" 2>/dev/null
+	wait "$drain" 2>/dev/null
+	rm -f "$mon.in" "$mon.out"
+	[ "$lab_l1_kicks" = 0 ] ||
+		echo "lab: L1 was silent and got kicked $lab_l1_kicks times (lab_kick_l1)" >>"$log"
 	if [ "$rc" = 0 ] && ! tail -c +"$from" "$log" | grep -aq '^lab: driver done'; then
 		echo "lab: L1 ended before its driver did: crashed" >>"$log"
 		rc=201
@@ -752,6 +786,9 @@ lab_run()
 			lab_show "$lab_work/l1.log"
 		[ -f "$lab_work/out/lab/kvm" ]
 		ok $? "lab: /dev/kvm is usable in L1 ($lab_l1_kvm)"
+		grep -a '^lab: L1 was silent' "$lab_work/l1.log" | while read -r l; do
+			diag "${l#lab: }"
+		done
 	else
 		mkdir -p "$lab_work/out"
 		TMPDIR=$lab_work LKVM=$LKVM QEMU=$(command -v "$LAB_QEMU") \
