@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest (sourced by l2-init): a flood of 9p requests from many processes,
 # as a hostile or just busy guest sends them: 32 processes reading,
-# listing and stat'ing the share at once, then 16 readers of a large file
+# listing and stat'ing the share at once (what counts is how many
+# requests are in flight, not how many bytes), then 16 readers of a large file
 # killed in the middle of their reads (each kill flushes a request).  The
 # "@flood start/end" lines tell L1's sampler (9p.t) when to look.
 mkdir -p /mnt/f
@@ -13,8 +14,10 @@ busy()
 {
 	local k
 
+	# The big file once: 32 of them are 128 MiB through nested TCG.
+	cat big >/dev/null || return 1
 	for k in 1 2 3 4 5 6; do
-		cat "small/f$(($1 % 50))" big >/dev/null || return 1
+		cat "small/f$(($1 % 50))" >/dev/null || return 1
 		ls -l small >/dev/null || return 1
 		stat small/f$((k * 7)) >/dev/null || return 1
 	done
