@@ -268,8 +268,9 @@ tree_test()
 		(cd "$t" && LKVM=$tree/tools/kvm/lkvm LKVM_SRCDIR=$tree/tools/kvm \
 			LKVM_OUTPUT=$tree/tools/kvm/ LKVM_TREE=$tree \
 			prove --exec '' "${progs[@]}") >"$t/prove.log" 2>&1
+		# On stderr too: a CI log from a plain prove shows only that.
 		ok $? "$v: the in-tree unit tests pass (${#progs[@]} programs)" ||
-			sed "s|$tree/||; s/^/# /" "$t/prove.log"
+			sed "s|$tree/||; s/^/# /" "$t/prove.log" | tee /dev/stderr
 	else
 		ok 1 "$v: the in-tree unit tests pass"
 		tail -n 15 "$log" | sed 's/^/# /'
